@@ -1,0 +1,96 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
+import {
+  checkRows,
+  connect,
+  type ConnectOutcome,
+  type ConnectResult,
+  connectTarget,
+  environmentFromFlags,
+  explainOrgFlagError,
+  retryCommand,
+} from '../../lib/connection/connect.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
+
+export type { ConnectResult } from '../../lib/connection/connect.js';
+
+export default class Connect extends SfCommand<ConnectResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    sandbox: Flags.boolean({
+      summary: messages.getMessage('flags.sandbox.summary'),
+      description: messages.getMessage('flags.sandbox.description'),
+      exclusive: ['production'],
+    }),
+    production: Flags.boolean({
+      summary: messages.getMessage('flags.production.summary'),
+      description: messages.getMessage('flags.production.description'),
+      exclusive: ['sandbox'],
+    }),
+    'api-user': Flags.string({
+      summary: messages.getMessage('flags.api-user.summary'),
+      description: messages.getMessage('flags.api-user.description'),
+    }),
+    mode: Flags.option({
+      summary: messages.getMessage('flags.mode.summary'),
+      description: messages.getMessage('flags.mode.description'),
+      options: ['standard', 'advanced-secure'] as const,
+      default: 'standard',
+    })(),
+  };
+
+  public async run(): Promise<ConnectResult> {
+    const { flags, raw } = await this.parse(Connect).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+    const target = await connectTarget(org, conn, typedAlias);
+
+    this.spinner.start(messages.getMessage('info.checking', [target.username]));
+    const outcome = await connect(conn, target, {
+      mode: flags.mode,
+      environment: environmentFromFlags(flags),
+      apiUser: flags['api-user'],
+    });
+    this.spinner.stop();
+
+    if (!this.jsonEnabled()) this.print(outcome);
+    if (!outcome.result.connectedAt) process.exitCode = 1;
+    return outcome.result;
+  }
+
+  private print({ result, orgName, replaced }: ConnectOutcome): void {
+    const org = orgName ? `${orgName} (${result.orgId})` : result.orgId;
+    this.log(messages.getMessage('info.org', [org, result.environment]));
+    this.log(messages.getMessage('info.user', [result.username, result.mode]));
+    this.log();
+    this.table({
+      data: checkRows(result.checks),
+      columns: [
+        { key: 'status', name: '' },
+        { key: 'title', name: 'Check' },
+        { key: 'result', name: 'Result' },
+      ],
+      overflow: 'wrap',
+    });
+    if (result.connectedAt) {
+      this.logSuccess(messages.getMessage('info.connected', [result.username, result.environment]));
+      if (replaced) this.log(messages.getMessage('info.replaced', [replaced.environment, replaced.username, replaced.orgId]));
+    } else {
+      this.log(StandardColors.error(messages.getMessage('info.notConnected', [retryCommand(result)])));
+    }
+  }
+}

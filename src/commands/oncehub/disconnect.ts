@@ -1,0 +1,55 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { environmentFromFlags } from '../../lib/connection/connect.js';
+import {
+  type ConnectionRecord,
+  type Environment,
+  forgetConnection,
+  readConnections,
+  recordedEnvironments,
+} from '../../lib/connection/state.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.disconnect');
+
+export type DisconnectResult = {
+  /** The environment whose record was looked at; null when nothing was recorded and no flag chose one. */
+  environment: Environment | null;
+  forgotten: ConnectionRecord | null;
+};
+
+export default class Disconnect extends SfCommand<DisconnectResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
+
+  public static readonly flags = {
+    sandbox: Flags.boolean({ summary: messages.getMessage('flags.sandbox.summary'), exclusive: ['production'] }),
+    production: Flags.boolean({ summary: messages.getMessage('flags.production.summary'), exclusive: ['sandbox'] }),
+  };
+
+  public async run(): Promise<DisconnectResult> {
+    const { flags } = await this.parse(Disconnect);
+    const asked = environmentFromFlags(flags);
+    const recorded = recordedEnvironments(await readConnections());
+    if (!asked && recorded.length > 1) throw messages.createError('error.ChooseEnvironment');
+
+    const environment = asked ?? recorded[0];
+    const forgotten = environment ? await forgetConnection(environment) : undefined;
+    const result = { environment: environment ?? null, forgotten: forgotten ?? null };
+    if (!this.jsonEnabled()) this.print(result);
+    return result;
+  }
+
+  private print({ environment, forgotten }: DisconnectResult): void {
+    if (forgotten) {
+      this.logSuccess(messages.getMessage('info.forgotten', [forgotten.environment, forgotten.username, forgotten.orgId]));
+    } else {
+      this.log(environment ? messages.getMessage('info.notRecorded', [environment]) : messages.getMessage('info.nothingRecorded'));
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import type { Connection, Org } from '@salesforce/core';
+import { ConfigAggregator, Messages, OrgConfigProperties, SfError, StateAggregator } from '@salesforce/core';
+import type { Check } from '../checks.js';
+import { errorCodeOf, type OrgContext, toSfError } from '../org/errors.js';
+import { sendComposite } from '../org/requests.js';
+import {
+  type ApiUserFacts,
+  apiUserRequests,
+  judgeApiRefused,
+  objectDescribeRequests,
+  judgeApiUser,
+  type OrgFacts,
+  parseApiUserFacts,
+  parseOrgFacts,
+} from './api-user.js';
+import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection } from './state.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
+
+/**
+ * Phase 1, `sf oncehub connect`: the org's authenticated user is validated as OnceHub's API user with one Composite
+ * request, and on success recorded for its environment (production or sandbox), like OnceHub's "API connection" tab.
+ */
+
+/** What `connect` returns (and prints under --json). `connectedAt` is set only when the connection was recorded. */
+export type ConnectResult = {
+  environment: Environment;
+  alias: string;
+  username: string;
+  userId: string;
+  orgId: string;
+  instanceUrl: string;
+  mode: ConnectMode;
+  connectedAt?: string;
+  checks: Check[];
+};
+
+/** The org and user sf is logged in as, from sf's own auth data (no request to the org). */
+export type ConnectTarget = OrgContext & {
+  orgId: string;
+  userId: string;
+  /** The environment sf noted at login, if it did; used only when the org cannot be asked. */
+  knownEnvironment?: Environment;
+};
+
+export type ConnectRequest = {
+  mode: ConnectMode;
+  /** --sandbox / --production: the environment the user means to connect. */
+  environment?: Environment;
+  /** --api-user: the username the authenticated user must have. */
+  apiUser?: string;
+};
+
+export type ConnectOutcome = {
+  result: ConnectResult;
+  /** For the human header; undefined when the org could not be read. */
+  orgName?: string;
+  /** The earlier record of that environment, when it was for another user or org and has just been replaced. */
+  replaced?: ConnectionRecord;
+};
+
+type ConnectFacts = { apiAccess: true; org: OrgFacts; user: ApiUserFacts | undefined } | { apiAccess: false };
+
+export const environmentOf = (org: Pick<OrgFacts, 'isSandbox'>): Environment => (org.isSandbox ? 'sandbox' : 'production');
+
+/** --sandbox / --production (declared exclusive) as an environment. */
+export function environmentFromFlags(flags: { sandbox?: boolean; production?: boolean }): Environment | undefined {
+  if (flags.sandbox) return 'sandbox';
+  if (flags.production) return 'production';
+  return undefined;
+}
+
+export const sameUsername = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Salesforce login URL of an environment, for the "log in to the right org" actions. */
+const loginUrlOf = (environment: Environment): string =>
+  environment === 'sandbox' ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
+
+/** Throws when --api-user names someone other than the user sf is logged in as. */
+export function assertApiUser(target: ConnectTarget, expected: string | undefined): void {
+  if (expected === undefined || sameUsername(expected, target.username)) return;
+  throw messages.createError(
+    'error.ApiUserMismatch',
+    [target.alias, target.username, expected],
+    [expected, expected]
+  );
+}
+
+/** Throws when --sandbox / --production does not match the org sf is logged in to: the "wrong org" trap. */
+export function assertEnvironment(
+  actual: Environment,
+  expected: Environment | undefined,
+  target: ConnectTarget,
+  orgName: string
+): void {
+  if (expected === undefined || expected === actual) return;
+  const key = expected === 'sandbox' ? 'error.ExpectedSandbox' : 'error.ExpectedProduction';
+  const suggestedAlias = `oncehub-${expected}`;
+  throw messages.createError(
+    key,
+    [target.alias, orgName || target.orgId],
+    [loginUrlOf(expected), suggestedAlias, suggestedAlias, `--${expected}`]
+  );
+}
+
+/**
+ * The one round trip: org, user with license and profile permissions, and object access, in one Composite.
+ * A user without API Enabled is refused outright (API_CURRENTLY_DISABLED): that is a finding, not an error.
+ */
+export async function fetchConnectFacts(conn: Connection, target: ConnectTarget, mode: ConnectMode): Promise<ConnectFacts> {
+  // Advanced-secure mode judges object access; an API user without View Setup cannot read its profile's object
+  // permissions, so its own describes come along as the fallback (still one request).
+  const describes = mode === 'advanced-secure' ? objectDescribeRequests(conn) : [];
+  try {
+    const answers = await sendComposite(conn, [...apiUserRequests(conn, target.username), ...describes]);
+    return { apiAccess: true, org: await parseOrgFacts(conn, answers), user: await parseApiUserFacts(conn, answers) };
+  } catch (err) {
+    if (errorCodeOf(err) === 'API_CURRENTLY_DISABLED') return { apiAccess: false };
+    throw toSfError(err, target);
+  }
+}
+
+const allPass = (checks: readonly Check[]): boolean => checks.every((c) => c.status === 'pass');
+
+const sameConnection = (a: ConnectionRecord, b: ConnectionRecord): boolean =>
+  sameUsername(a.username, b.username) && a.orgId.slice(0, 15) === b.orgId.slice(0, 15);
+
+/**
+ * Validates the authenticated user as the API user and records the connection when every check passes.
+ * Throws SfErrors for the assertions (--api-user, --sandbox/--production) and for org-level failures; failing checks
+ * are returned, not thrown, so that --json still carries them.
+ */
+export async function connect(
+  conn: Connection,
+  target: ConnectTarget,
+  request: ConnectRequest,
+  now: () => Date = (): Date => new Date()
+): Promise<ConnectOutcome> {
+  assertApiUser(target, request.apiUser);
+  const facts = await fetchConnectFacts(conn, target, request.mode);
+  const identity = { alias: target.alias, username: target.username, userId: target.userId, orgId: target.orgId };
+  const instanceUrl = target.instanceUrl.replace(/\/+$/, '');
+
+  if (!facts.apiAccess) {
+    // The org cannot be asked which environment it is: rely on what sf noted at login, else on the flag.
+    const environment = target.knownEnvironment ?? request.environment ?? 'production';
+    if (target.knownEnvironment) assertEnvironment(environment, request.environment, target, '');
+    const checks = judgeApiRefused(target.username, request.mode);
+    return { result: { environment, ...identity, instanceUrl, mode: request.mode, checks } };
+  }
+
+  const environment = environmentOf(facts.org);
+  assertEnvironment(environment, request.environment, target, facts.org.name);
+  const checks = judgeApiUser(target.username, facts.user, request.mode);
+  const connection = {
+    environment,
+    ...identity,
+    username: facts.user?.username ?? target.username,
+    userId: facts.user?.id ?? target.userId,
+    orgId: facts.org.id || target.orgId,
+    instanceUrl,
+    mode: request.mode,
+  };
+  if (!allPass(checks)) return { result: { ...connection, checks }, orgName: facts.org.name };
+
+  const record: ConnectionRecord = { ...connection, connectedAt: now().toISOString() };
+  const previous = (await readConnections())[environment];
+  await recordConnection(record);
+  const replaced = previous && !sameConnection(previous, record) ? previous : undefined;
+  return { result: { ...record, checks }, orgName: facts.org.name, replaced };
+}
+
+const SYMBOLS: Record<Check['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
+
+/** The checks as table rows for the human output: a failed check's fix goes under its result. */
+export function checkRows(checks: readonly Check[]): Array<{ status: string; title: string; result: string }> {
+  return checks.map((c) => ({
+    status: SYMBOLS[c.status],
+    title: c.title,
+    result: c.fix ? `${c.message}\nFix: ${c.fix}` : c.message,
+  }));
+}
+
+/** The command that retries this connect, with the flags that matter. */
+export function retryCommand(result: Pick<ConnectResult, 'alias' | 'environment' | 'mode'>): string {
+  const mode = result.mode === 'standard' ? '' : ` --mode ${result.mode}`;
+  return `sf oncehub connect --target-org ${result.alias} --${result.environment}${mode}`;
+}
+
+/**
+ * The alias to record: the one the user typed (or configured as target-org) when it names this user, else the user's
+ * first alias, else the username.
+ */
+export async function aliasFor(username: string, typed: string | undefined): Promise<string> {
+  const aliases = (await StateAggregator.getInstance()).aliases.getAll(username);
+  const chosen = typed ?? (await ConfigAggregator.create()).getPropertyValue<string>(OrgConfigProperties.TARGET_ORG);
+  if (chosen && aliases.includes(chosen)) return chosen;
+  return aliases[0] ?? username;
+}
+
+/** Who sf is logged in as for this org, from its auth data. */
+export async function connectTarget(org: Org, conn: Connection, typedAlias: string | undefined): Promise<ConnectTarget> {
+  const username = org.getUsername() ?? conn.getUsername() ?? '';
+  const fields = conn.getAuthInfoFields();
+  const knownSandbox = fields.isSandbox === true || fields.isScratch === true;
+  const knownProduction = fields.isSandbox === false && fields.isScratch !== true;
+  return {
+    alias: await aliasFor(username, typedAlias),
+    username,
+    instanceUrl: conn.instanceUrl,
+    orgId: org.getOrgId(),
+    userId: fields.userId ?? '',
+    knownEnvironment: knownSandbox ? 'sandbox' : knownProduction ? 'production' : undefined,
+  };
+}
+
+/**
+ * sf-plugins-core's --target-org parsing fails with "No authorization information found for X" and no action when
+ * the alias is unknown: add the login command that fixes it.
+ */
+export function explainOrgFlagError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const unknownOrg = /No authorization information found for (.+)\.$/m.exec(err.message);
+  if (err.name === 'NamedOrgNotFoundError' && unknownOrg) {
+    const explained = messages.createError('error.UnknownOrg', [unknownOrg[1]], [unknownOrg[1]]);
+    // Keep sf's own "Did you mean …?" suggestion first: a typo is the likeliest cause.
+    const suggestions = err instanceof SfError ? err.actions ?? [] : [];
+    explained.actions = [...suggestions, ...(explained.actions ?? [])];
+    return explained;
+  }
+  if (err.name === 'NoDefaultEnvError') return messages.createError('error.NoTargetOrg');
+  return err;
+}

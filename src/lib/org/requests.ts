@@ -1,0 +1,181 @@
+import type { Connection } from '@salesforce/core';
+import pRetry, { AbortError } from 'p-retry';
+
+/**
+ * The one place that talks HTTP to the org. Facts are gathered through Composite requests (REST and Tooling),
+ * one SOQL per concern, so a whole report costs a handful of round trips; every answer's shape is checked before use
+ * because jsforce hands back HTML maintenance pages and broken JSON as plain strings.
+ */
+
+export type SubRequest = {
+  referenceId: string;
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+};
+
+export type SubResponse = { referenceId: string; httpStatusCode: number; body: unknown };
+
+export type QueryResult<T> = { totalSize: number; done: boolean; records: T[]; nextRecordsUrl?: string };
+
+export type SalesforceRecord = Record<string, unknown> & { Id?: string };
+
+/** An error answered by Salesforce for one request or subrequest, carrying its error code like jsforce's errors. */
+export class OrgApiError extends Error {
+  public constructor(message: string, public readonly errorCode: string, public readonly status?: number) {
+    super(message);
+    this.name = errorCode;
+  }
+}
+
+/** Salesforce's limits for one Composite request. */
+export const COMPOSITE_MAX_SUBREQUESTS = 25;
+export const COMPOSITE_MAX_QUERIES = 5;
+
+export const dataPath = (conn: Connection, path: string): string => `/services/data/v${conn.getApiVersion()}${path}`;
+
+export function queryRequest(conn: Connection, referenceId: string, soql: string, tooling = false): SubRequest {
+  return { referenceId, url: dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`) };
+}
+
+export function describeRequest(conn: Connection, referenceId: string, sobject: string): SubRequest {
+  return { referenceId, url: dataPath(conn, `/sobjects/${sobject}/describe`) };
+}
+
+export function getRequest(conn: Connection, referenceId: string, path: string, tooling = false): SubRequest {
+  return { referenceId, url: dataPath(conn, `${tooling ? '/tooling' : ''}${path}`) };
+}
+
+const isQuery = (r: SubRequest): boolean => /\/query(All)?\?|\/composite\/sobjects/.test(r.url);
+
+/** Splits subrequests into groups that respect the Composite limits (25 subrequests, at most 5 queries). */
+export function planComposites(subrequests: readonly SubRequest[]): SubRequest[][] {
+  const groups: SubRequest[][] = [];
+  let current: SubRequest[] = [];
+  let queries = 0;
+  for (const sub of subrequests) {
+    const q = isQuery(sub) ? 1 : 0;
+    if (current.length === COMPOSITE_MAX_SUBREQUESTS || queries + q > COMPOSITE_MAX_QUERIES) {
+      groups.push(current);
+      current = [];
+      queries = 0;
+    }
+    current.push(sub);
+    queries += q;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Checks that an answer is the JSON object we asked for, not an HTML page or a broken body handed back as a string. */
+export function expectObject(answer: unknown, what: string): Record<string, unknown> {
+  if (answer !== null && typeof answer === 'object') return answer as Record<string, unknown>;
+  const text = typeof answer === 'string' ? answer.trim() : String(answer);
+  if (/^<(!doctype|html)/i.test(text)) throw new OrgApiError(`HTML content in answer to ${what}`, 'HTML_RESPONSE');
+  throw new OrgApiError(`${what}: not JSON (${text.slice(0, 40)}…)`, 'MALFORMED_RESPONSE');
+}
+
+// jsforce names a 5xx by its JSON errorCode when there is one (503 → SERVER_UNAVAILABLE), else ERROR_HTTP_<status>.
+const RETRYABLE = /ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE|ECONNRESET|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|socket hang up/;
+
+/**
+ * Sends a request that only reads, retrying transient failures (5xx, reset connections): jsforce retries GETs itself
+ * but never POSTs, and a Composite of queries is a POST.
+ */
+async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
+  return pRetry(
+    async () => {
+      try {
+        return await send();
+      } catch (err) {
+        const e = err as { errorCode?: string; code?: string; message?: string };
+        if (RETRYABLE.test(`${e.errorCode ?? ''} ${e.code ?? ''} ${e.message ?? ''}`)) throw err;
+        throw new AbortError(err as Error);
+      }
+    },
+    { retries: 3, minTimeout: 200, factor: 2 }
+  );
+}
+
+/**
+ * Runs subrequests through `/composite` (or `/tooling/composite`), as few requests as the limits allow, and returns
+ * the answers by referenceId. Read-only batches are retried on transient failures.
+ */
+export async function sendComposite(
+  conn: Connection,
+  subrequests: readonly SubRequest[],
+  options: { tooling?: boolean; allOrNone?: boolean } = {}
+): Promise<Map<string, SubResponse>> {
+  const answers = new Map<string, SubResponse>();
+  const url = dataPath(conn, `${options.tooling ? '/tooling' : ''}/composite`);
+  for (const group of planComposites(subrequests)) {
+    const body = JSON.stringify({
+      allOrNone: options.allOrNone ?? false,
+      compositeRequest: group.map((s) => ({ method: s.method ?? 'GET', ...s })),
+    });
+    const send = (): Promise<unknown> =>
+      conn.request({ method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
+    // eslint-disable-next-line no-await-in-loop -- groups are few and an org counts concurrent long requests
+    const raw = group.every((s) => (s.method ?? 'GET') === 'GET') ? await readWithRetry(send) : await send();
+    const answer = expectObject(raw, 'a Composite request');
+    if (!Array.isArray(answer.compositeResponse)) throw new OrgApiError('Composite answer without compositeResponse', 'MALFORMED_RESPONSE');
+    for (const sub of answer.compositeResponse as SubResponse[]) answers.set(sub.referenceId, sub);
+  }
+  return answers;
+}
+
+/** The error a failed subrequest carries, as an OrgApiError. */
+export function subError(sub: SubResponse): OrgApiError {
+  const first = Array.isArray(sub.body) ? (sub.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+  return new OrgApiError(first?.message ?? `HTTP ${sub.httpStatusCode}`, first?.errorCode ?? `ERROR_HTTP_${sub.httpStatusCode}`, sub.httpStatusCode);
+}
+
+/** The body of a successful subrequest; throws the subrequest's own error otherwise. */
+export function subBody<T>(answers: Map<string, SubResponse>, referenceId: string): T {
+  const sub = answers.get(referenceId);
+  if (!sub) throw new OrgApiError(`No answer for ${referenceId}`, 'MALFORMED_RESPONSE');
+  if (sub.httpStatusCode >= 400) throw subError(sub);
+  return expectObject(sub.body, referenceId) as T;
+}
+
+/**
+ * The query result of a subrequest with every page: a Composite answers one page, so further pages are fetched
+ * with query-more (rare: batches are 2000 rows).
+ */
+export async function subQuery<T extends SalesforceRecord>(
+  conn: Connection,
+  answers: Map<string, SubResponse>,
+  referenceId: string
+): Promise<QueryResult<T>> {
+  const first = subBody<QueryResult<T>>(answers, referenceId);
+  if (!Array.isArray(first.records)) throw new OrgApiError(`${referenceId}: answer without records`, 'MALFORMED_RESPONSE');
+  const records = [...first.records];
+  let next = first.nextRecordsUrl;
+  while (next) {
+    const url = next;
+    // eslint-disable-next-line no-await-in-loop -- pages must be read in order
+    const page = expectObject(await conn.request(url), referenceId) as QueryResult<T>;
+    records.push(...page.records);
+    next = page.done ? undefined : page.nextRecordsUrl;
+  }
+  return { totalSize: first.totalSize, done: true, records };
+}
+
+/** A plain query (every page), with each answer's shape checked (jsforce's own query() crashes on an HTML page). */
+export async function queryAll<T extends SalesforceRecord>(
+  conn: Connection,
+  soql: string,
+  tooling = false
+): Promise<T[]> {
+  const records: T[] = [];
+  let next: string | undefined = dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`);
+  while (next) {
+    const url: string = next;
+    // eslint-disable-next-line no-await-in-loop -- pages must be read in order
+    const page = expectObject(await conn.request(url), 'a query') as QueryResult<T>;
+    if (!Array.isArray(page.records)) throw new OrgApiError('Query answer without records', 'MALFORMED_RESPONSE');
+    records.push(...page.records);
+    next = page.done ? undefined : page.nextRecordsUrl;
+  }
+  return records;
+}

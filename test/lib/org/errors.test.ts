@@ -1,0 +1,133 @@
+import { SfError } from '@salesforce/core';
+import { expect } from 'chai';
+import { errorCodeOf, type OrgContext, toSfError } from '../../../src/lib/org/errors.js';
+import { OrgApiError } from '../../../src/lib/org/requests.js';
+import { apiError } from '../connection/fake-org.js';
+
+const ctx: OrgContext = { alias: 'oncehub-api', username: 'api@acme.example', instanceUrl: 'https://acme.my.salesforce.com' };
+
+describe('org/errors', () => {
+  it('errorCodeOf reads errorCode, then code, then name', () => {
+    expect(errorCodeOf(apiError('INVALID_FIELD', 'x'))).to.equal('INVALID_FIELD');
+    expect(errorCodeOf(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).to.equal('ECONNREFUSED');
+    expect(errorCodeOf(new OrgApiError('x', 'MALFORMED_RESPONSE'))).to.equal('MALFORMED_RESPONSE');
+    expect(errorCodeOf('text')).to.be.undefined;
+  });
+
+  describe('toSfError', () => {
+    const cases: Array<{ what: string; err: unknown; name: string; message: RegExp; actions: RegExp }> = [
+      {
+        what: 'an expired session',
+        err: apiError('INVALID_SESSION_ID', 'Session expired or invalid', 401),
+        name: 'SessionRefusedError',
+        message: /refused the session of oncehub-api/,
+        actions: /sf org login web --alias oncehub-api[\s\S]*--api-user api@acme\.example/,
+      },
+      {
+        what: 'a refresh that failed',
+        err: new Error('Unable to refresh session due to: expired access/refresh token'),
+        name: 'SessionRefusedError',
+        message: /expired or been revoked/,
+        actions: /sf org login web/,
+      },
+      {
+        what: 'an org without API',
+        err: apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403),
+        name: 'ApiDisabledForOrgError',
+        message: /oncehub-api has no API access/,
+        actions: /Enterprise, Unlimited, Performance or Developer Edition/,
+      },
+      {
+        what: 'a user without API Enabled',
+        err: apiError('API_CURRENTLY_DISABLED', 'API is disabled for this User', 403),
+        name: 'ApiDisabledForUserError',
+        message: /refuses API calls from api@acme\.example/,
+        actions: /--api-user api@acme\.example/,
+      },
+      {
+        what: 'the request limit',
+        err: apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403),
+        name: 'RequestLimitExceededError',
+        message: /used up its API requests/,
+        actions: /sf org list limits --target-org oncehub-api/,
+      },
+      {
+        what: "jsforce's HTML error",
+        err: apiError('ERROR_HTTP_503', 'HTTP response contains html content.\nCheck that the org exists and can be reached.\n\nHTTP status code: 503.\n', 503),
+        name: 'HtmlPageError',
+        message: /web page instead of data \(HTTP 503\)/,
+        actions: /status\.salesforce\.com[\s\S]*sf org display --target-org oncehub-api/,
+      },
+      {
+        what: 'an HTML page answered with 200',
+        err: new OrgApiError('HTML content in answer to a query', 'HTML_RESPONSE'),
+        name: 'HtmlPageError',
+        message: /\(HTTP 200\)/,
+        actions: /status\.salesforce\.com/,
+      },
+      {
+        what: 'malformed JSON',
+        err: new OrgApiError('a query: not JSON ({"recor…)', 'MALFORMED_RESPONSE'),
+        name: 'MalformedResponseError',
+        message: /could not be read \(a query: not JSON/,
+        actions: /Try again/,
+      },
+      {
+        what: 'a 5xx that outlasted the retries',
+        err: apiError('SERVER_UNAVAILABLE', 'Service Unavailable', 503),
+        name: 'ServerUnavailableError',
+        message: /unavailable right now \(SERVER_UNAVAILABLE\)/,
+        actions: /status\.salesforce\.com[\s\S]*sf org display --target-org oncehub-api/,
+      },
+      {
+        what: 'a 5xx without a JSON body',
+        err: apiError('ERROR_HTTP_502', 'Bad Gateway', 502),
+        name: 'ServerUnavailableError',
+        message: /\(ERROR_HTTP_502\)/,
+        actions: /try again/,
+      },
+      {
+        what: 'an unreachable host',
+        err: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+        name: 'UnreachableError',
+        message: /Cannot reach the org at https:\/\/acme\.my\.salesforce\.com \(ECONNREFUSED\)/,
+        actions: /sf org display --target-org oncehub-api/,
+      },
+      {
+        what: 'missing access',
+        err: apiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id'),
+        name: 'InsufficientAccessError',
+        message: /api@acme\.example is not allowed to do this: insufficient access rights/,
+        actions: /System Administrator/,
+      },
+    ];
+    for (const { what, err, name, message, actions } of cases) {
+      it(`${what} → ${name} with actions`, () => {
+        const error = toSfError(err, ctx);
+        expect(error).to.be.instanceOf(SfError);
+        expect(error.name).to.equal(name);
+        expect(error.message).to.match(message);
+        expect(error.actions?.join('\n')).to.match(actions);
+      });
+    }
+
+    it('names the username when there is no alias', () => {
+      const error = toSfError(apiError('REQUEST_LIMIT_EXCEEDED', 'x', 403), { ...ctx, alias: '' });
+      expect(error.message).to.include('The org of api@acme.example');
+    });
+
+    it('keeps an SfError that already has actions', () => {
+      const own = new SfError('mine', 'MineError', ['do this']);
+      expect(toSfError(own, ctx)).to.equal(own);
+    });
+
+    it('wraps anything else with its code and cause', () => {
+      const cause = apiError('INVALID_FIELD', "No such column 'Foo__c' on entity 'User'");
+      const error = toSfError(cause, ctx);
+      expect(error.name).to.equal('INVALID_FIELD');
+      expect(error.message).to.equal("No such column 'Foo__c' on entity 'User'");
+      expect(error.cause).to.equal(cause);
+      expect(error.exitCode).to.equal(1);
+    });
+  });
+});
