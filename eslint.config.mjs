@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import { fixupPluginRules } from '@eslint/compat';
 import sfPlugin from 'eslint-plugin-sf-plugin';
 
 export default tseslint.config(
@@ -14,7 +15,8 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    plugins: { 'sf-plugin': sfPlugin },
+    // The sf plugin rules predate ESLint 9's API; fixupPluginRules supplies the removed context methods.
+    plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
     rules: { ...sfPlugin.configs.recommended.rules },
   },
   {

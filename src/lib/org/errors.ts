@@ -24,7 +24,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
  * SfError with a one-line message and the actions that fix it. Anything else is wrapped as-is.
  */
 export function toSfError(err: unknown, ctx: OrgContext): SfError {
-  if (err instanceof SfError && err.actions?.length) return err;
+  if (err instanceof SfError && err.actions?.length) return err as SfError;
   const code = errorCodeOf(err) ?? '';
   const message = messageOf(err);
   const who = ctx.alias || ctx.username;

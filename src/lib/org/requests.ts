@@ -115,7 +115,6 @@ export async function sendComposite(
     });
     const send = (): Promise<unknown> =>
       conn.request({ method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
-    // eslint-disable-next-line no-await-in-loop -- groups are few and an org counts concurrent long requests
     const raw = group.every((s) => (s.method ?? 'GET') === 'GET') ? await readWithRetry(send) : await send();
     const answer = expectObject(raw, 'a Composite request');
     if (!Array.isArray(answer.compositeResponse)) throw new OrgApiError('Composite answer without compositeResponse', 'MALFORMED_RESPONSE');
@@ -153,7 +152,6 @@ export async function subQuery<T extends SalesforceRecord>(
   let next = first.nextRecordsUrl;
   while (next) {
     const url = next;
-    // eslint-disable-next-line no-await-in-loop -- pages must be read in order
     const page = expectObject(await conn.request(url), referenceId) as QueryResult<T>;
     records.push(...page.records);
     next = page.done ? undefined : page.nextRecordsUrl;
@@ -171,7 +169,6 @@ export async function queryAll<T extends SalesforceRecord>(
   let next: string | undefined = dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`);
   while (next) {
     const url: string = next;
-    // eslint-disable-next-line no-await-in-loop -- pages must be read in order
     const page = expectObject(await conn.request(url), 'a query') as QueryResult<T>;
     if (!Array.isArray(page.records)) throw new OrgApiError('Query answer without records', 'MALFORMED_RESPONSE');
     records.push(...page.records);

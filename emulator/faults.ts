@@ -1,0 +1,165 @@
+/**
+ * Fault injection, switchable while the emulator runs. Each fault can be limited to a number of
+ * occurrences and, by default, only hits data requests (sf's versions list and OAuth calls pass),
+ * so a CLI can still log in while the data calls fail.
+ */
+
+export type FaultName =
+  | 'latency'
+  | 'serverError'
+  | 'resetConnection'
+  | 'expiredSession'
+  | 'requestLimit'
+  | 'apiDisabledForOrg'
+  | 'maintenancePage'
+  | 'malformedJson';
+
+export interface FaultScope {
+  /** How many requests the fault hits before switching itself off (default: unlimited, 1 for 5xx/resets). */
+  times?: number;
+  /** Only data requests (default true): not `/services/data`, `/services/oauth2/*`, `/id/*`. */
+  dataOnly?: boolean;
+  /** Only requests whose path matches (string = substring). */
+  path?: string | RegExp;
+  /** Only this HTTP method. */
+  method?: string;
+}
+
+export interface FaultHandle {
+  readonly name: FaultName;
+  /** Requests hit so far. */
+  readonly hits: number;
+  /** Hits left (Infinity when unlimited). */
+  readonly remaining: number;
+  remove(): void;
+}
+
+export interface Fault extends FaultHandle {
+  readonly scope: FaultScope;
+  readonly status?: number;
+  readonly ms?: number;
+}
+
+class ActiveFault implements Fault {
+  public hits = 0;
+  public remaining: number;
+
+  public constructor(
+    private readonly owner: FaultController,
+    public readonly name: FaultName,
+    public readonly scope: FaultScope,
+    defaultTimes: number,
+    public readonly status?: number,
+    public readonly ms?: number
+  ) {
+    this.remaining = scope.times ?? defaultTimes;
+  }
+
+  public matches(method: string, path: string, isData: boolean): boolean {
+    if (this.remaining <= 0) return false;
+    if ((this.scope.dataOnly ?? true) && !isData) return false;
+    if (this.scope.method && this.scope.method.toUpperCase() !== method) return false;
+    const p = this.scope.path;
+    if (p !== undefined && !(typeof p === 'string' ? path.includes(p) : p.test(path))) return false;
+    return true;
+  }
+
+  public consume(): void {
+    this.hits++;
+    this.remaining--;
+    if (this.remaining <= 0) this.owner.removeFault(this);
+  }
+
+  public remove(): void {
+    this.owner.removeFault(this);
+  }
+}
+
+export class FaultController {
+  private faults: ActiveFault[] = [];
+
+  /** Faults still armed, in the order they were added. */
+  public get active(): readonly FaultHandle[] {
+    return [...this.faults];
+  }
+
+  /** Add `ms` of delay to matching requests (on top of the emulator's `latencyMs`). */
+  public latencyMs(ms: number, scope: FaultScope = {}): FaultHandle {
+    return this.add('latency', scope, Infinity, undefined, ms);
+  }
+
+  /**
+   * Answer with a 5xx (default 503) — a burst of `times` (default 1). jsforce retries GETs on
+   * 5xx with 0.5/1/2/4/8 s back-off, so keep bursts at 1–2 in tests.
+   */
+  public serverErrors(scope: FaultScope & { status?: 500 | 502 | 503 | 504 } = {}): FaultHandle {
+    return this.add('serverError', scope, 1, scope.status ?? 503);
+  }
+
+  /** Destroy the socket without answering, `times` (default 1) times. */
+  public resetConnections(scope: FaultScope = {}): FaultHandle {
+    return this.add('resetConnection', scope, 1);
+  }
+
+  /** 401 INVALID_SESSION_ID on matching calls, and `invalid_grant` from the token endpoint so refreshes fail too. */
+  public expiredSession(scope: FaultScope = {}): FaultHandle {
+    return this.add('expiredSession', scope, Infinity);
+  }
+
+  /** 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded." */
+  public requestLimit(scope: FaultScope = {}): FaultHandle {
+    return this.add('requestLimit', scope, Infinity);
+  }
+
+  /** 403 API_DISABLED_FOR_ORG "The REST API is not enabled for this Organization." */
+  public apiDisabledForOrg(scope: FaultScope = {}): FaultHandle {
+    return this.add('apiDisabledForOrg', scope, Infinity);
+  }
+
+  /** 200 text/html maintenance page instead of JSON. */
+  public maintenancePage(scope: FaultScope = {}): FaultHandle {
+    return this.add('maintenancePage', scope, Infinity);
+  }
+
+  /** 200 application/json with a truncated, unparsable body. */
+  public malformedJson(scope: FaultScope = {}): FaultHandle {
+    return this.add('malformedJson', scope, Infinity);
+  }
+
+  public clear(): void {
+    this.faults = [];
+  }
+
+  /** Whether an expired-session fault is armed (the token endpoint then refuses refreshes). */
+  public get sessionExpired(): boolean {
+    return this.faults.some((f) => f.name === 'expiredSession');
+  }
+
+  /** Consume the faults hitting this request: total extra latency and at most one failure. */
+  public take(method: string, path: string, isData: boolean): { latencyMs: number; fault?: Fault } {
+    let latencyMs = 0;
+    let fault: ActiveFault | undefined;
+    for (const f of [...this.faults]) {
+      if (!f.matches(method, path, isData)) continue;
+      if (f.name === 'latency') {
+        latencyMs += f.ms ?? 0;
+        f.consume();
+      } else if (!fault) {
+        fault = f;
+        f.consume();
+      }
+    }
+    return { latencyMs, fault };
+  }
+
+  /** @internal */
+  public removeFault(f: FaultHandle): void {
+    this.faults = this.faults.filter((x) => x !== f);
+  }
+
+  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number): FaultHandle {
+    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms);
+    this.faults.push(f);
+    return f;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * A protocol-faithful local Salesforce org over HTTP, for tests, demos and benchmarks.
+ *
+ *   const emu = await startEmulator({ org: scenarios.demo().build() });
+ *   const conn = new Connection({ instanceUrl: emu.url, accessToken: emu.tokenFor('admin@acme.example'), version: '66.0' });
+ *   ...
+ *   await emu.stop();
+ */
+import { FaultController } from './faults.js';
+import { RequestLog } from './log.js';
+import type { OrgModel } from './model/org.js';
+import { scenarios } from './scenarios.js';
+import { listen } from './server.js';
+import { CursorStore, TokenStore, type EmulatorState } from './state.js';
+
+export type EmulatorOptions = {
+  /** The org to serve (from the scenario builders); default `scenarios.base().build()`. */
+  org?: OrgModel;
+  /** Query page size (default 2000), so clients must page. */
+  batchSize?: number;
+  /** Delay added to every request, in ms. */
+  latencyMs?: number;
+  /** Highest API version served (default `66.0`). */
+  apiVersion?: string;
+  /** Port on 127.0.0.1 (default 0 = random). */
+  port?: number;
+};
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  /** The live in-memory data; tests may read and mutate it. */
+  org: OrgModel;
+  /** An access token `00D<15-char org id>!<random>` bound to that user (stable per user). */
+  tokenFor(username: string): string;
+  /** A refresh token for that user, accepted by `POST /services/oauth2/token` (grant_type=refresh_token). */
+  refreshTokenFor(username: string): string;
+  log: RequestLog;
+  faults: FaultController;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const org = options.org ?? scenarios.base().build();
+  const apiVersion = options.apiVersion ?? '66.0';
+  if (!/^\d{2}\.0$/.test(apiVersion)) throw new Error(`apiVersion must look like 66.0 (got ${apiVersion})`);
+  const state: EmulatorState = {
+    org,
+    options: { batchSize: options.batchSize ?? 2000, latencyMs: options.latencyMs ?? 0, apiVersion },
+    tokens: new TokenStore(org),
+    cursors: new CursorStore(),
+    log: new RequestLog(),
+    faults: new FaultController(),
+    url: '',
+  };
+  const running = await listen(state, options.port ?? 0);
+  state.url = `http://127.0.0.1:${running.port}`;
+  return {
+    url: state.url,
+    port: running.port,
+    org,
+    tokenFor: (username) => state.tokens.accessTokenFor(org.requireUser(username)),
+    refreshTokenFor: (username) => state.tokens.refreshTokenFor(org.requireUser(username)),
+    log: state.log,
+    faults: state.faults,
+    stop: () => running.close(),
+  };
+}
+
+export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject } from './scenarios.js';
+export {
+  NAMESPACE,
+  PERMSET_NAME,
+  PERMSET_LABEL,
+  LEGACY_PERMSET_LABEL,
+  PACKAGE_NAME,
+  EVENT_STATUS_FIELD,
+  CANCEL_REASON_FIELD,
+  PACKAGE_EVENT_FIELDS,
+  ADMIN_USERNAME,
+  OPS_ADMIN_USERNAME,
+} from './scenarios.js';
+export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta } from './model/org.js';
+export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';
+export { RequestLog, type LogEntry, type LogFilter, type SubrequestLog } from './log.js';
+export { FaultController, type FaultHandle, type FaultScope, type FaultName } from './faults.js';
+export { layoutFields, layoutItem, type LayoutMetadata } from './layouts.js';
+export { checksum, to15, to18 } from './ids.js';

@@ -1,0 +1,148 @@
+/**
+ * Layout `Metadata` as the Tooling API returns it: the Metadata API Layout shape in JSON,
+ * including the null-valued keys real responses carry.
+ */
+
+export interface LayoutItem {
+  field: string | null;
+  behavior: 'Edit' | 'Required' | 'Readonly' | null;
+  [key: string]: unknown;
+}
+
+export interface LayoutColumn {
+  layoutItems: LayoutItem[];
+  reserved: null;
+}
+
+export interface LayoutSection {
+  label: string;
+  style: 'TwoColumnsTopToBottom' | 'TwoColumnsLeftToRight' | 'OneColumn' | 'CustomLinks';
+  customLabel: boolean;
+  detailHeading: boolean;
+  editHeading: boolean;
+  layoutColumns: LayoutColumn[];
+}
+
+export interface LayoutMetadata {
+  layoutSections: LayoutSection[];
+  [key: string]: unknown;
+}
+
+export function layoutItem(field: string, behavior: LayoutItem['behavior'] = 'Edit'): LayoutItem {
+  return {
+    analyticsCloudComponent: null,
+    behavior,
+    canvas: null,
+    component: null,
+    customLink: null,
+    emptySpace: null,
+    field,
+    height: null,
+    page: null,
+    reportChartComponent: null,
+    scontrol: null,
+    showLabel: null,
+    showScrollbars: null,
+    width: null,
+  };
+}
+
+function section(label: string, columns: Array<Array<[string, LayoutItem['behavior']]>>, style: LayoutSection['style'] = 'TwoColumnsTopToBottom'): LayoutSection {
+  return {
+    customLabel: false,
+    detailHeading: label !== 'Description Information',
+    editHeading: true,
+    label,
+    layoutColumns: columns.map((items) => ({ layoutItems: items.map(([f, b]) => layoutItem(f, b)), reserved: null })),
+    style,
+  };
+}
+
+function wrap(sections: LayoutSection[], relatedLists: string[] = []): LayoutMetadata {
+  return {
+    customButtons: [],
+    customConsoleComponents: null,
+    emailDefault: null,
+    excludeButtons: [],
+    feedLayout: null,
+    headers: [],
+    layoutSections: sections,
+    miniLayout: null,
+    multilineLayoutFields: [],
+    platformActionList: null,
+    quickActionList: null,
+    relatedContent: null,
+    relatedLists: relatedLists.map((name) => ({ customButtons: [], excludeButtons: [], fields: [], relatedList: name, sortField: null, sortOrder: null })),
+    relatedObjects: [],
+    runAssignmentRulesDefault: null,
+    showEmailCheckbox: null,
+    showHighlightsPanel: null,
+    showInteractionLogPanel: null,
+    showKnowledgeComponent: null,
+    showRunAssignmentRulesCheckbox: null,
+    showSolutionSection: null,
+    showSubmitAndAttachButton: null,
+    summaryLayout: null,
+    urls: null,
+  };
+}
+
+/** Salesforce's standard "Event Layout". */
+export function eventLayout(): LayoutMetadata {
+  return wrap([
+    section('Calendar Details', [
+      [
+        ['OwnerId', 'Required'],
+        ['Subject', 'Required'],
+        ['WhoId', 'Edit'],
+        ['WhatId', 'Edit'],
+        ['Location', 'Edit'],
+      ],
+      [
+        ['IsAllDayEvent', 'Edit'],
+        ['StartDateTime', 'Required'],
+        ['EndDateTime', 'Required'],
+        ['ShowAs', 'Edit'],
+      ],
+    ]),
+    section('Other Information', [[['IsPrivate', 'Edit']], [['Type', 'Edit']]]),
+    section('Description Information', [[['Description', 'Edit']]], 'OneColumn'),
+    section('System Information', [[['CreatedById', 'Readonly']], [['LastModifiedById', 'Readonly']]]),
+  ]);
+}
+
+/** A second, custom Event layout (assigned to the Standard User profile in some scenarios). */
+export function salesEventLayout(): LayoutMetadata {
+  return wrap([
+    section('Meeting', [
+      [
+        ['Subject', 'Required'],
+        ['WhoId', 'Edit'],
+        ['WhatId', 'Edit'],
+      ],
+      [
+        ['StartDateTime', 'Required'],
+        ['EndDateTime', 'Required'],
+        ['OwnerId', 'Required'],
+      ],
+    ]),
+    section('Notes', [[['Description', 'Edit']]], 'OneColumn'),
+  ]);
+}
+
+export function simpleLayout(fields: string[], relatedLists: string[] = []): LayoutMetadata {
+  const half = Math.ceil(fields.length / 2);
+  const col = (fs: string[]): Array<[string, LayoutItem['behavior']]> => fs.map((f) => [f, 'Edit']);
+  return wrap(
+    [
+      section('Information', [col(fields.slice(0, half)), col(fields.slice(half))]),
+      section('System Information', [[['CreatedById', 'Readonly']], [['LastModifiedById', 'Readonly']]]),
+    ],
+    relatedLists
+  );
+}
+
+/** Every field named anywhere in a layout's sections. */
+export function layoutFields(metadata: LayoutMetadata): string[] {
+  return metadata.layoutSections.flatMap((s) => s.layoutColumns.flatMap((c) => c.layoutItems.map((i) => i.field).filter((f): f is string => !!f)));
+}

@@ -1,0 +1,132 @@
+import { Connection } from '@jsforce/jsforce-node';
+import { expect } from 'chai';
+import { ADMIN, raw, rejection, useEmulator } from './helpers.js';
+
+describe('emulator: faults', () => {
+  const ctx = useEmulator();
+
+  afterEach(() => ctx.emu.faults.clear());
+
+  it('latencyMs delays matching requests', async () => {
+    const f = ctx.emu.faults.latencyMs(120, { times: 1 });
+    const started = Date.now();
+    await ctx.conn.query('SELECT Id FROM Organization');
+    expect(Date.now() - started).to.be.at.least(110);
+    expect(f.hits).to.equal(1);
+    expect(ctx.emu.faults.active).to.have.length(0);
+  });
+
+  it('serverErrors: a single 503 on GET is retried by jsforce and counted', async () => {
+    const f = ctx.emu.faults.serverErrors({ times: 1 });
+    const res = await ctx.conn.query('SELECT Id FROM Organization');
+    expect(res.totalSize).to.equal(1);
+    expect(f.hits).to.equal(1);
+    const statuses = ctx.emu.log.entries.slice(-2).map((e) => e.status);
+    expect(statuses).to.deep.equal([503, 200]);
+    expect(ctx.emu.log.entries.at(-2)?.fault).to.equal('serverError');
+  });
+
+  it('serverErrors: POST is not retried and fails fast', async () => {
+    ctx.emu.faults.serverErrors({ status: 500, method: 'POST' });
+    const err = await rejection(ctx.conn.sobject('Account').create({ Name: 'x' }));
+    expect(err.errorCode).to.equal('SERVER_UNAVAILABLE');
+  });
+
+  it('resetConnections: the socket is destroyed and a GET is retried', async () => {
+    const f = ctx.emu.faults.resetConnections({ times: 1 });
+    const res = await ctx.conn.query('SELECT Id FROM Organization');
+    expect(res.totalSize).to.equal(1);
+    expect(f.hits).to.equal(1);
+    expect(ctx.emu.log.entries.at(-2)?.fault).to.equal('resetConnection');
+  });
+
+  it('expiredSession: 401 on data calls, token refresh refused so jsforce does not loop', async () => {
+    ctx.emu.faults.expiredSession();
+    const conn = new Connection({
+      instanceUrl: ctx.emu.url,
+      accessToken: ctx.emu.tokenFor(ADMIN),
+      refreshToken: ctx.emu.refreshTokenFor(ADMIN),
+      oauth2: { clientId: 'PlatformCLI', loginUrl: ctx.emu.url, redirectUri: 'http://localhost:1717/OauthRedirect' },
+      version: '66.0',
+    });
+    const err = await rejection(conn.query('SELECT Id FROM Organization'));
+    expect(err.message).to.match(/expired access\/refresh token|INVALID_SESSION_ID|Session expired/);
+    expect(ctx.emu.log.count({ path: '/services/oauth2/token' })).to.be.at.most(2);
+    const plain = await rejection(ctx.conn.query('SELECT Id FROM Organization'));
+    expect(plain.errorCode).to.equal('INVALID_SESSION_ID');
+  });
+
+  it('expiredSession once: jsforce refreshes the token and replays the call', async () => {
+    ctx.emu.faults.expiredSession({ times: 1 });
+    const original = ctx.emu.tokenFor(ADMIN);
+    const conn = new Connection({
+      instanceUrl: ctx.emu.url,
+      accessToken: original,
+      refreshToken: ctx.emu.refreshTokenFor(ADMIN),
+      oauth2: { clientId: 'PlatformCLI', loginUrl: ctx.emu.url, redirectUri: 'http://localhost:1717/OauthRedirect' },
+      version: '66.0',
+    });
+    const res = await conn.query('SELECT Id FROM Organization');
+    expect(res.totalSize).to.equal(1);
+    expect(conn.accessToken).to.not.equal(original);
+    expect(ctx.emu.log.filter({ path: '/services/oauth2/token' }).at(-1)?.status).to.equal(200);
+  });
+
+  it('requestLimit: 403 REQUEST_LIMIT_EXCEEDED, but the versions list still answers', async () => {
+    ctx.emu.faults.requestLimit();
+    const err = await rejection(ctx.conn.query('SELECT Id FROM Organization'));
+    expect(err.errorCode).to.equal('REQUEST_LIMIT_EXCEEDED');
+    expect(err.message).to.equal('TotalRequests Limit exceeded.');
+    expect((await raw(ctx.emu, '/services/data', { token: null })).status).to.equal(200);
+    expect((await raw(ctx.emu, '/services/oauth2/userinfo')).status).to.equal(200);
+  });
+
+  it('a real daily limit also answers REQUEST_LIMIT_EXCEEDED', async () => {
+    const limits = ctx.emu.org.config.limits;
+    const saved = limits.dailyApiRequestsUsed;
+    limits.dailyApiRequestsUsed = limits.dailyApiRequestsMax;
+    try {
+      expect((await rejection(ctx.conn.query('SELECT Id FROM Organization'))).errorCode).to.equal('REQUEST_LIMIT_EXCEEDED');
+    } finally {
+      limits.dailyApiRequestsUsed = saved;
+    }
+  });
+
+  it('apiDisabledForOrg: 403 API_DISABLED_FOR_ORG', async () => {
+    ctx.emu.faults.apiDisabledForOrg();
+    const err = await rejection(ctx.conn.query('SELECT Id FROM Organization'));
+    expect(err.errorCode).to.equal('API_DISABLED_FOR_ORG');
+    expect(err.message).to.equal('The REST API is not enabled for this Organization.');
+  });
+
+  it('maintenancePage: 200 text/html', async () => {
+    ctx.emu.faults.maintenancePage();
+    const res = await raw(ctx.emu, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization');
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/html/);
+    expect(res.text).to.contain('Down For Maintenance');
+  });
+
+  it('malformedJson: 200 application/json with a broken body', async () => {
+    ctx.emu.faults.malformedJson({ times: 1 });
+    const res = await raw(ctx.emu, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization');
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.equal('application/json;charset=UTF-8');
+    expect(() => JSON.parse(res.text) as unknown).to.throw();
+    expect((await raw(ctx.emu, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization')).json).to.have.property('totalSize', 1);
+  });
+
+  it('scopes faults by path, method, occurrences and data/auth traffic', async () => {
+    const f = ctx.emu.faults.requestLimit({ path: /\/tooling\//, times: 2 });
+    expect((await raw(ctx.emu, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization')).status).to.equal(200);
+    expect((await raw(ctx.emu, '/services/data/v66.0/tooling/query?q=SELECT+Id+FROM+Layout')).status).to.equal(403);
+    expect((await raw(ctx.emu, '/services/data/v66.0/tooling/query?q=SELECT+Id+FROM+Layout')).status).to.equal(403);
+    expect((await raw(ctx.emu, '/services/data/v66.0/tooling/query?q=SELECT+Id+FROM+Layout')).status).to.equal(200);
+    expect(f.hits).to.equal(2);
+    expect(f.remaining).to.equal(0);
+    const all = ctx.emu.faults.apiDisabledForOrg({ dataOnly: false });
+    expect((await raw(ctx.emu, '/services/data', { token: null })).status).to.equal(403);
+    all.remove();
+    expect((await raw(ctx.emu, '/services/data', { token: null })).status).to.equal(200);
+  });
+});
