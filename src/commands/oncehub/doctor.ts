@@ -1,0 +1,87 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { explainOrgFlagError } from '../../lib/connection/connect.js';
+import { resultFormatInArgv } from '../../lib/doctor/argv.js';
+import { writeJunitReport } from '../../lib/doctor/junit.js';
+import { renderReport } from '../../lib/doctor/render.js';
+import { type DoctorReport, exitCodeOf } from '../../lib/doctor/report.js';
+import { runDoctor } from '../../lib/doctor/run.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.doctor');
+
+export type { DoctorReport } from '../../lib/doctor/report.js';
+
+export default class Doctor extends SfCommand<DoctorReport> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('EXIT CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    'api-user': Flags.string({
+      summary: messages.getMessage('flags.api-user.summary'),
+      description: messages.getMessage('flags.api-user.description'),
+    }),
+    mode: Flags.option({
+      summary: messages.getMessage('flags.mode.summary'),
+      description: messages.getMessage('flags.mode.description'),
+      options: ['standard', 'advanced-secure'] as const,
+    })(),
+    config: Flags.string({
+      summary: messages.getMessage('flags.config.summary'),
+      description: messages.getMessage('flags.config.description'),
+    }),
+    'result-format': Flags.option({
+      char: 'r',
+      summary: messages.getMessage('flags.result-format.summary'),
+      description: messages.getMessage('flags.result-format.description'),
+      options: ['human', 'json', 'junit'] as const,
+      default: 'human',
+    })(),
+    'output-dir': Flags.directory({
+      char: 'd',
+      summary: messages.getMessage('flags.output-dir.summary'),
+      description: messages.getMessage('flags.output-dir.description'),
+    }),
+  };
+
+  /** `--result-format json` is `--json`: stdout is then exactly the one JSON document. */
+  public jsonEnabled(): boolean {
+    return super.jsonEnabled() || resultFormatInArgv(this.argv) === 'json';
+  }
+
+  public async run(): Promise<DoctorReport> {
+    const { flags, raw } = await this.parse(Doctor).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+
+    this.spinner.start(messages.getMessage('info.checking', [typedAlias ?? org.getUsername() ?? org.getOrgId()]));
+    const { report, facts } = await runDoctor(org, conn, {
+      apiUser: flags['api-user'],
+      mode: flags.mode,
+      configPath: flags.config,
+      typedAlias,
+    });
+    this.spinner.stop();
+
+    if (!this.jsonEnabled()) for (const line of renderReport(report, facts)) this.log(line);
+    if (flags['result-format'] === 'junit') {
+      const outputDir = flags['output-dir'] ?? process.cwd();
+      const path = await writeJunitReport(report, outputDir).catch((err: unknown) => {
+        throw messages.createError('error.JunitNotWritten', [outputDir, err instanceof Error ? err.message : String(err)]);
+      });
+      if (!this.jsonEnabled()) this.log(messages.getMessage('info.junitWritten', [path]));
+    }
+    if (exitCodeOf(report) !== 0) process.exitCode = exitCodeOf(report);
+    return report;
+  }
+}

@@ -1,0 +1,120 @@
+import { type Check, fail, pass, skip, warn } from '../checks.js';
+import { judgeApiRefused, judgeApiUser } from '../connection/api-user.js';
+import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import { checkMessages as messages, checkTitle, unreadableCheck } from './check-text.js';
+import type { DoctorFacts, Fetched } from './facts.js';
+import type { OrgFacts } from '../connection/api-user.js';
+
+/**
+ * Phase 1 in the doctor: `api-access` (the edition has the API), the API-user checks of the mode (from
+ * connection/api-user.ts, shared with `connect`), and `recorded-connection` (what `sf oncehub connect` recorded for
+ * this environment is this org and this user).
+ */
+
+/** Professional Edition has the API only as a paid add-on (domain.md §2): it may be missing or be removed later. */
+const EDITIONS_WITH_OPTIONAL_API = ['Professional Edition'];
+
+export function judgeApiAccess(org: Fetched<OrgFacts>, apiDisabledForOrg: boolean): Check {
+  const id = 'api-access';
+  if (apiDisabledForOrg) {
+    return fail(id, checkTitle(id), messages.getMessage('api-access.disabled'), messages.getMessage('api-access.disabled.fix'));
+  }
+  if (!org.ok) return unreadableCheck(id, messages.getMessage('api-access.what'), org);
+  const edition = org.value.edition || messages.getMessage('api-access.unknownEdition');
+  if (EDITIONS_WITH_OPTIONAL_API.includes(org.value.edition)) {
+    return warn(id, checkTitle(id), messages.getMessage('api-access.professional', [edition]), messages.getMessage('api-access.professional.fix'));
+  }
+  return pass(id, checkTitle(id), messages.getMessage('api-access.pass', [edition]));
+}
+
+export type RecordedConnectionContext = {
+  environment: Environment;
+  orgId: string;
+  apiUsername: string;
+  /** The command that records the right connection. */
+  connectCommand: string;
+};
+
+const sameOrg = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
+const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * What `sf oncehub connect` recorded for this org's environment. None yet is a warning, not a failure: the org may be
+ * ready before anyone connected OnceHub, and the fix is one command.
+ */
+export function judgeRecordedConnection(record: ConnectionRecord | undefined, ctx: RecordedConnectionContext): Check {
+  const id = 'recorded-connection';
+  const title = checkTitle(id);
+  const fix = messages.getMessage('recorded-connection.fix', [ctx.connectCommand]);
+  if (!record) return warn(id, title, messages.getMessage('recorded-connection.none', [ctx.environment]), fix);
+  if (!sameOrg(record.orgId, ctx.orgId)) {
+    return warn(
+      id,
+      title,
+      messages.getMessage('recorded-connection.otherOrg', [ctx.environment, record.alias, record.orgId, ctx.orgId]),
+      fix
+    );
+  }
+  if (!sameUser(record.username, ctx.apiUsername)) {
+    return warn(
+      id,
+      title,
+      messages.getMessage('recorded-connection.otherUser', [ctx.environment, record.username, ctx.apiUsername]),
+      fix
+    );
+  }
+  return pass(id, title, messages.getMessage('recorded-connection.pass', [ctx.environment, record.username, record.connectedAt]));
+}
+
+/** The command that records the checked user as the API user: `connect` validates the user sf is logged in as. */
+export function connectCommandFor(facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string {
+  const mode = facts.mode === 'standard' ? '' : ` --mode ${facts.mode}`;
+  if (sameUser(facts.apiUser.username, facts.target.username)) return `sf oncehub connect -o ${facts.target.alias}${mode}`;
+  if (facts.apiUser.localAlias) return `sf oncehub connect -o ${facts.apiUser.localAlias}${mode}`;
+  return messages.getMessage('recorded-connection.loginFirst', [facts.apiUser.username, mode]);
+}
+
+export const environmentOfFacts = (facts: Pick<DoctorFacts, 'org' | 'target'>): Environment | undefined =>
+  facts.org.ok ? (facts.org.value.isSandbox ? 'sandbox' : 'production') : facts.target.knownEnvironment;
+
+const skipAll = (checks: readonly Check[], message: string): Check[] => checks.map((c) => skip(c.id, c.title, message));
+
+/** The checks of the API connection phase, in report order. */
+export function apiConnectionChecks(facts: DoctorFacts): Check[] {
+  const mode: ConnectMode = facts.mode;
+  const username = facts.apiUser.username;
+  const recordedTitle = checkTitle('recorded-connection');
+  if (facts.apiBlocked === 'org') {
+    const notChecked = messages.getMessage('skip.apiDisabled');
+    return [
+      judgeApiAccess(facts.org, true),
+      ...skipAll(judgeApiUser(username, undefined, mode), notChecked),
+      skip('recorded-connection', recordedTitle, notChecked),
+    ];
+  }
+  if (facts.apiBlocked === 'user') {
+    const notChecked = messages.getMessage('skip.apiRefused', [facts.target.username]);
+    return [
+      skip('api-access', checkTitle('api-access'), notChecked),
+      ...judgeApiRefused(username, mode),
+      skip('recorded-connection', recordedTitle, notChecked),
+    ];
+  }
+  const userChecks = facts.apiUserFacts.ok
+    ? judgeApiUser(username, facts.apiUserFacts.value, mode)
+    : judgeApiUser(username, undefined, mode).map((c) =>
+        c.id === 'user-active' && !facts.apiUserFacts.ok
+          ? unreadableCheck(c.id, messages.getMessage('user.what', [username]), facts.apiUserFacts, c.title)
+          : skip(c.id, c.title, messages.getMessage('skip.userUnreadable'))
+      );
+  const environment = environmentOfFacts(facts);
+  const recorded = environment
+    ? judgeRecordedConnection(facts.connections[environment], {
+        environment,
+        orgId: facts.org.ok ? facts.org.value.id || facts.target.orgId : facts.target.orgId,
+        apiUsername: facts.apiUserFacts.ok && facts.apiUserFacts.value ? facts.apiUserFacts.value.username : username,
+        connectCommand: connectCommandFor(facts),
+      })
+    : skip('recorded-connection', recordedTitle, messages.getMessage('recorded-connection.noEnvironment'));
+  return [judgeApiAccess(facts.org, false), ...userChecks, recorded];
+}

@@ -1,0 +1,75 @@
+import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import type { ApiUserFacts, OrgFacts } from '../connection/api-user.js';
+import type { PackageDetection } from '../installation/package.js';
+import type { OncehubPermissionSet } from '../installation/permset.js';
+import type { BookingObject, SetupFile } from '../mapping/setup-file.js';
+import type { ObjectFields } from '../validation/fields.js';
+import type { DuplicateRuleFact, ValidationRuleFact } from '../validation/rules.js';
+import type { AssignmentRuleFact, OwnerFact } from '../mapping/creation-rules.js';
+
+/**
+ * Everything the doctor's checks are judged on, gathered in a few batched requests (see gather.ts). Each concern is
+ * `Fetched`: a failing subrequest (a 4xx on one query, a Tooling object the user may not read) becomes that concern's
+ * failure, which its check reports, instead of aborting the whole report.
+ */
+
+export type FetchFailure = { errorCode: string; message: string };
+export type Fetched<T> = { ok: true; value: T } | ({ ok: false } & FetchFailure);
+
+export const fetched = <T>(value: T): Fetched<T> => ({ ok: true, value });
+export const notFetched = <T>(failure: FetchFailure): Fetched<T> => ({ ok: false, ...failure });
+
+/** The org and user sf is logged in as (from sf's auth data, no request), and what the user asked to check. */
+export type DoctorTarget = {
+  alias: string;
+  username: string;
+  orgId: string;
+  instanceUrl: string;
+  /** The environment sf noted at login, used only when the org cannot be read. */
+  knownEnvironment?: Environment;
+};
+
+export type ApiUserChoice = {
+  username: string;
+  /** Where the username came from: --api-user, the setup file, the recorded connection, or sf's login. */
+  source: 'flag' | 'setup-file' | 'recorded' | 'authenticated';
+  /** The alias (or username) sf is logged in as this user under, when it is: `connect` needs that login. */
+  localAlias?: string;
+};
+
+/** Installation step facts as read; judge.ts's InstallationFacts is derived from them (see report.ts). */
+export type InstallationReads = {
+  package: PackageDetection;
+  permissionSet: Fetched<OncehubPermissionSet | undefined>;
+  /** Whether the API user holds that permission set. */
+  apiUserAssigned: Fetched<boolean>;
+  /** The Event layouts in use with the package fields each lacks. */
+  layouts: Fetched<Array<{ name: string; missing: string[] }>>;
+};
+
+/**
+ * Why nothing past the org could be read: API_DISABLED_FOR_ORG (the edition has no API) or API_CURRENTLY_DISABLED
+ * (the user sf is logged in as has no API Enabled). Every check is then reported, most of them skipped.
+ */
+export type ApiBlocked = 'org' | 'user';
+
+export type DoctorFacts = {
+  target: DoctorTarget;
+  mode: ConnectMode;
+  apiUser: ApiUserChoice;
+  /** The recorded OnceHub connections (production and sandbox). */
+  connections: Partial<Record<Environment, ConnectionRecord>>;
+  apiBlocked?: ApiBlocked;
+  org: Fetched<OrgFacts>;
+  /** undefined value: no user has that username. */
+  apiUserFacts: Fetched<ApiUserFacts | undefined>;
+  installation: InstallationReads;
+  describes: Record<BookingObject, Fetched<ObjectFields>>;
+  validationRules: Fetched<ValidationRuleFact[]>;
+  duplicateRules: Fetched<DuplicateRuleFact[]>;
+  /** Fetched only when the setup file chooses assignment rules for Leads or Cases. */
+  assignmentRules?: Fetched<AssignmentRuleFact[]>;
+  /** Fetched only when the setup file lists booking page owners. */
+  bookingOwners?: Fetched<OwnerFact[]>;
+  setup?: { path: string; file: SetupFile };
+};

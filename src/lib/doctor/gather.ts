@@ -1,0 +1,220 @@
+import type { Connection } from '@salesforce/core';
+import { apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../connection/api-user.js';
+import { errorCodeOf, toSfError } from '../org/errors.js';
+import {
+  describeRequest,
+  OrgApiError,
+  queryRequest,
+  type SalesforceRecord,
+  sendComposite,
+  type SubRequest,
+  type SubResponse,
+  subBody,
+  subQuery,
+} from '../org/requests.js';
+import { INSTALLED_PACKAGE_QUERY, type PackageDetection, packageDetectionFromError, parsePackageDetection } from '../installation/package.js';
+import { type OncehubPermissionSet, oncehubAssignmentsOfUserQuery, permissionSetQuery, pickPermissionSet } from '../installation/permset.js';
+import {
+  EVENT_LAYOUT_ASSIGNMENTS_QUERY,
+  eventLayoutsInUse,
+  layoutReadRequests,
+  missingFields,
+  parseLayoutMetadata,
+} from '../installation/layout.js';
+import { ASSIGNMENT_RULES_QUERY, bookingOwnersQuery, needsAssignmentRules, parseAssignmentRules, parseOwners } from '../mapping/creation-rules.js';
+import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
+import { type ObjectFields, parseDescribe } from '../validation/fields.js';
+import { DUPLICATE_RULES_QUERY, parseDuplicateRules, parseValidationRules, VALIDATION_RULES_QUERY } from '../validation/rules.js';
+import { blockedFacts } from './report.js';
+import { type DoctorFacts, type Fetched, fetched, notFetched } from './facts.js';
+
+/**
+ * The one layer of the doctor that talks to the org. The whole report costs at most four HTTP requests:
+ *
+ *   1. REST Composite: Organization, API user (license, profile permissions), the profile's object access, OnceHub's
+ *      permission set, the API user's assignments of it (5 queries), and the describes of Lead, Contact, Account,
+ *      Event and Case (describes are not queries, so they share the request).
+ *   2. REST Composite: active duplicate rules, plus, with a setup file, active assignment rules and the booking page
+ *      owners (at most 3 queries).
+ *   3. Tooling Composite: installed packages, Event layout assignments, active validation rules (3 queries).
+ *   4. Tooling Composite: `GET Layout/<id>` for each Event layout in use (none when no layout is assigned).
+ *
+ * 1–2 (sent in order by sendComposite) run alongside 3–4, so the report waits for two round trips. A subrequest that
+ * fails becomes that concern's failure (`Fetched`); only org-level failures (expired session, rate limit, HTML page,
+ * unreachable org) end the run, as SfErrors with actions. API disabled for the org, or for the user sf is logged in
+ * as, is a finding: the report says so in Phase 1 and marks the rest not checked.
+ */
+
+export type GatherRequest = Pick<DoctorFacts, 'target' | 'mode' | 'apiUser' | 'connections' | 'setup'>;
+
+const REF = {
+  permset: 'oncehubPermissionSet',
+  assignments: 'oncehubAssignments',
+  duplicateRules: 'duplicateRules',
+  assignmentRules: 'assignmentRules',
+  owners: 'bookingPageOwners',
+  packages: 'installedPackages',
+  layouts: 'eventLayouts',
+  validationRules: 'validationRules',
+} as const;
+const describeRef = (object: BookingObject): string => `describe${object}`;
+
+/** Failures that concern the whole org or session, never one concern: they end the run. */
+const ORG_LEVEL = /^(INVALID_SESSION_ID|REQUEST_LIMIT_EXCEEDED|API_DISABLED_FOR_ORG|API_CURRENTLY_DISABLED|HTML_RESPONSE)$/;
+const NETWORK = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|html content/i;
+
+function isOrgLevel(err: unknown): boolean {
+  const code = errorCodeOf(err) ?? '';
+  return ORG_LEVEL.test(code) || NETWORK.test(`${code} ${err instanceof Error ? err.message : String(err)}`);
+}
+
+const failureOf = (err: unknown): { errorCode: string; message: string } => ({
+  errorCode: err instanceof OrgApiError ? err.errorCode : errorCodeOf(err) ?? 'UNKNOWN_ERROR',
+  message: err instanceof Error ? err.message : String(err),
+});
+
+/** Reads one concern; its own failure becomes a `Fetched` failure, an org-level one is rethrown. */
+async function read<T>(parse: () => Promise<T> | T): Promise<Fetched<T>> {
+  try {
+    return fetched(await parse());
+  } catch (err) {
+    if (isOrgLevel(err)) throw err;
+    return notFetched(failureOf(err));
+  }
+}
+
+const sameId = (a: unknown, b: string): boolean => typeof a === 'string' && a.slice(0, 15) === b.slice(0, 15);
+
+export function restRequests(conn: Connection, request: GatherRequest): SubRequest[] {
+  const username = request.apiUser.username;
+  const setup = request.setup?.file;
+  const owners = setup?.bookingPageOwners ?? [];
+  // Order matters: sendComposite fills a Composite up to 5 queries, so the five core queries and the describes go
+  // first (request 1) and the rest follow (request 2).
+  return [
+    ...apiUserRequests(conn, username),
+    queryRequest(conn, REF.permset, permissionSetQuery()),
+    queryRequest(conn, REF.assignments, oncehubAssignmentsOfUserQuery(username)),
+    ...BOOKING_OBJECTS.map((object) => describeRequest(conn, describeRef(object), object)),
+    queryRequest(conn, REF.duplicateRules, DUPLICATE_RULES_QUERY),
+    ...(needsAssignmentRules(setup) ? [queryRequest(conn, REF.assignmentRules, ASSIGNMENT_RULES_QUERY)] : []),
+    ...(owners.length ? [queryRequest(conn, REF.owners, bookingOwnersQuery(owners))] : []),
+  ];
+}
+
+export const toolingRequests = (conn: Connection): SubRequest[] => [
+  queryRequest(conn, REF.packages, INSTALLED_PACKAGE_QUERY, true),
+  queryRequest(conn, REF.layouts, EVENT_LAYOUT_ASSIGNMENTS_QUERY, true),
+  queryRequest(conn, REF.validationRules, VALIDATION_RULES_QUERY, true),
+];
+
+type RestFacts = Pick<
+  DoctorFacts,
+  'org' | 'apiUserFacts' | 'describes' | 'duplicateRules' | 'assignmentRules' | 'bookingOwners'
+> & { permissionSet: Fetched<OncehubPermissionSet | undefined>; apiUserAssigned: Fetched<boolean> };
+
+async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>): Promise<RestFacts> {
+  const records = async (ref: string): Promise<SalesforceRecord[]> => (await subQuery(conn, answers, ref)).records;
+  const permissionSet = await read(async () => pickPermissionSet(await records(REF.permset)));
+  const assignments = await read(() => records(REF.assignments));
+  const apiUserAssigned: Fetched<boolean> = !permissionSet.ok
+    ? permissionSet
+    : !assignments.ok
+    ? assignments
+    : fetched(!!permissionSet.value && assignments.value.some((a) => sameId(a.PermissionSetId, permissionSet.value!.id)));
+  const describes = {} as Record<BookingObject, Fetched<ObjectFields>>;
+  for (const object of BOOKING_OBJECTS) {
+    describes[object] = await read(() => parseDescribe(object, subBody<Record<string, unknown>>(answers, describeRef(object))));
+  }
+  return {
+    org: await read(() => parseOrgFacts(conn, answers)),
+    apiUserFacts: await read(() => parseApiUserFacts(conn, answers)),
+    permissionSet,
+    apiUserAssigned,
+    describes,
+    duplicateRules: await read(async () => parseDuplicateRules(await records(REF.duplicateRules))),
+    assignmentRules: answers.has(REF.assignmentRules)
+      ? await read(async () => parseAssignmentRules(await records(REF.assignmentRules)))
+      : undefined,
+    bookingOwners: answers.has(REF.owners) ? await read(async () => parseOwners(await records(REF.owners))) : undefined,
+  };
+}
+
+type ToolingFacts = Pick<DoctorFacts, 'validationRules'> & {
+  package: PackageDetection;
+  layouts: Fetched<Array<{ name: string; missing: string[] }>>;
+};
+
+async function detectPackage(conn: Connection, answers: Map<string, SubResponse>): Promise<PackageDetection> {
+  try {
+    return parsePackageDetection((await subQuery(conn, answers, REF.packages)).records);
+  } catch (err) {
+    if (isOrgLevel(err)) throw err;
+    try {
+      return packageDetectionFromError(err);
+    } catch {
+      const { errorCode, message } = failureOf(err);
+      return { status: 'unreadable', reason: `${errorCode}: ${message}` };
+    }
+  }
+}
+
+/** Request 3, then request 4 for the layouts request 3 found in use. */
+async function gatherToolingFacts(conn: Connection): Promise<ToolingFacts> {
+  let answers: Map<string, SubResponse>;
+  try {
+    answers = await sendComposite(conn, toolingRequests(conn), { tooling: true });
+  } catch (err) {
+    // A Tooling API the user may not use at all (rare; an org without it answers 404) leaves those checks unread.
+    if (isOrgLevel(err) || !/^(NOT_FOUND|INVALID_TYPE|INSUFFICIENT_ACCESS|ERROR_HTTP_4)/.test(errorCodeOf(err) ?? '')) throw err;
+    const failure = failureOf(err);
+    return {
+      package: { status: 'unreadable', reason: `${failure.errorCode}: ${failure.message}` },
+      layouts: notFetched(failure),
+      validationRules: notFetched(failure),
+    };
+  }
+  const inUse = await read(async () => eventLayoutsInUse((await subQuery(conn, answers, REF.layouts)).records));
+  const layouts = !inUse.ok
+    ? inUse
+    : await read(async () => {
+        if (inUse.value.length === 0) return [];
+        const layoutAnswers = await sendComposite(conn, layoutReadRequests(conn, inUse.value), { tooling: true });
+        const metadata = parseLayoutMetadata(layoutAnswers, inUse.value);
+        return inUse.value.map((layout, i) => ({ name: layout.name, missing: missingFields(metadata[i]) }));
+      });
+  return {
+    package: await detectPackage(conn, answers),
+    layouts,
+    validationRules: await read(async () => parseValidationRules((await subQuery(conn, answers, REF.validationRules)).records)),
+  };
+}
+
+async function gatherRestFacts(conn: Connection, request: GatherRequest): Promise<RestFacts> {
+  const answers = await sendComposite(conn, restRequests(conn, request));
+  return readRestFacts(conn, answers);
+}
+
+/** Every fact of the report, in at most four requests (see above). */
+export async function gatherFacts(conn: Connection, request: GatherRequest): Promise<DoctorFacts> {
+  const [rest, tooling] = await Promise.allSettled([gatherRestFacts(conn, request), gatherToolingFacts(conn)]);
+  const failed = [rest, tooling].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const codes = failed.map((err) => errorCodeOf(err));
+  if (codes.includes('API_DISABLED_FOR_ORG') || codes.includes('API_CURRENTLY_DISABLED')) {
+    const blockedBy = codes.includes('API_DISABLED_FOR_ORG') ? 'API_DISABLED_FOR_ORG' : 'API_CURRENTLY_DISABLED';
+    const cause = failed[codes.indexOf(blockedBy)];
+    return {
+      ...blockedFacts(request, failureOf(cause)),
+      apiBlocked: blockedBy === 'API_DISABLED_FOR_ORG' ? 'org' : 'user',
+    };
+  }
+  if (rest.status === 'rejected') throw toSfError(rest.reason, request.target);
+  if (tooling.status === 'rejected') throw toSfError(tooling.reason, request.target);
+  const { permissionSet, apiUserAssigned, ...restFacts } = rest.value;
+  return {
+    ...request,
+    ...restFacts,
+    validationRules: tooling.value.validationRules,
+    installation: { package: tooling.value.package, permissionSet, apiUserAssigned, layouts: tooling.value.layouts },
+  };
+}

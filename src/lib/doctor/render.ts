@@ -1,0 +1,47 @@
+import { Messages } from '@salesforce/core';
+import type { CheckStatus } from '../checks.js';
+import type { DoctorFacts } from './facts.js';
+import type { DoctorReport } from './report.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.doctor');
+
+/** The doctor's human output, a checklist: phases in order with their checks, the progress, then the fixes in order. */
+
+export const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✓', warn: '⚠', fail: '✗', skip: '○' };
+
+/** The fixes of the checks that do not pass, in phase order, each once. */
+export function fixesInOrder(report: DoctorReport): Array<{ status: CheckStatus; fix: string }> {
+  const seen = new Set<string>();
+  return report.phases
+    .flatMap((phase) => phase.checks)
+    .filter((check) => check.fix && (check.status === 'fail' || check.status === 'warn'))
+    .filter((check) => !seen.has(check.fix!) && !!seen.add(check.fix!))
+    .map((check) => ({ status: check.status, fix: check.fix! }));
+}
+
+export function renderReport(report: DoctorReport, facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string[] {
+  const { org } = report;
+  const environment = org.isSandbox ? 'sandbox' : 'production';
+  const lines = [
+    messages.getMessage('info.header', [org.name || facts.target.alias, org.id, environment, org.edition || '?']),
+    messages.getMessage('info.apiUser', [facts.apiUser.username, messages.getMessage(`info.source.${facts.apiUser.source}`), facts.mode]),
+    '',
+  ];
+  for (const phase of report.phases) {
+    lines.push(`${MARKS[phase.status]} ${phase.title}`);
+    for (const check of phase.checks) lines.push(`    ${MARKS[check.status]} ${check.title}: ${check.message}`);
+  }
+  const { summary, progress } = report;
+  lines.push(
+    '',
+    messages.getMessage('info.progress', [progress.done, progress.total]),
+    messages.getMessage('info.summary', [summary.pass, summary.warn, summary.fail, summary.skip])
+  );
+  const fixes = fixesInOrder(report);
+  if (fixes.length > 0) {
+    lines.push('', messages.getMessage('info.fixes'));
+    fixes.forEach(({ status, fix }, i) => lines.push(`  ${i + 1}. ${MARKS[status]} ${fix}`));
+  }
+  return lines;
+}

@@ -1,0 +1,366 @@
+/**
+ * `sf oncehub doctor` end to end: the real sf binary with the built plugin, against the org emulator, one scenario
+ * per requirement. Every run asserts the round-trip budget (≤ 4 requests after authentication) from the emulator's
+ * request log, and that the doctor never writes. Needs `npm run build` first (npm test does it).
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+import { XMLParser } from 'fast-xml-parser';
+import { ADMIN_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, scenarios } from '../../emulator/index.js';
+import { REPO_ROOT, type Session, type SfResult, startSession } from './harness.js';
+
+type Check = { id: string; title: string; status: string; message: string; fix?: string };
+type Report = {
+  org: { id: string; name: string; instanceUrl: string; isSandbox: boolean; edition: string };
+  apiUser: { username: string; id: string } | null;
+  phases: Array<{ id: string; title: string; status: string; checks: Check[] }>;
+  progress: { done: number; total: number };
+  summary: Record<string, number>;
+};
+
+const fixture = (name: string): string => resolve(REPO_ROOT, 'test', 'fixtures', 'setup', name);
+const report = (run: SfResult): Report => run.json?.result as Report;
+const checks = (run: SfResult): Check[] => report(run).phases.flatMap((p) => p.checks);
+const check = (run: SfResult, id: string): Check => {
+  const found = checks(run).find((c) => c.id === id);
+  if (!found) throw new Error(`no check ${id} in ${run.stdout}${run.stderr}`);
+  return found;
+};
+const statuses = (run: SfResult): Record<string, string> => Object.fromEntries(checks(run).map((c) => [c.id, c.status]));
+const phaseStatuses = (run: SfResult): string[] => report(run).phases.map((p) => `${p.id}:${p.status}`);
+
+/** An inactive value on a restricted custom picklist, for the inactive-picklist fixture. */
+const meetingType = field('Meeting_Type__c', 'picklist', {
+  label: 'Meeting Type',
+  custom: true,
+  restrictedPicklist: true,
+  picklistValues: [
+    { value: 'Demo', label: 'Demo', active: true, defaultValue: false },
+    { value: 'Webinar', label: 'Webinar', active: false, defaultValue: false },
+  ],
+});
+
+/** Every step of the setup done for the default API user (admin@acme.example). */
+const completed = (): OrgBuilder =>
+  scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().withAssignmentRules().withRequiredLeadRegion();
+
+describe('e2e: sf oncehub doctor', function () {
+  this.timeout(300_000);
+  const sessions: Session[] = [];
+
+  async function open(org: OrgBuilder, username = ADMIN_USERNAME, alias = 'acme'): Promise<Session> {
+    const session = await startSession({ org: org.build() });
+    sessions.push(session);
+    await session.login(username, alias);
+    return session;
+  }
+
+  /** Runs the doctor and checks what every run must respect: the round-trip budget, no writes, no stack trace. */
+  async function doctor(s: Session, args: string[]): Promise<SfResult> {
+    s.emulator.log.clear();
+    const run = await s.sf(['oncehub', 'doctor', ...args]);
+    expect(s.emulator.log.dataRequests().length, 'requests to the org').to.be.at.most(4);
+    expect(s.emulator.log.writes(), 'writes').to.have.length(0);
+    expect(run.stderr).to.not.match(/\n\s+at .+\(.+:\d+:\d+\)/);
+    for (const token of s.tokens()) expect(run.stdout + run.stderr).to.not.include(token);
+    return run;
+  }
+
+  afterEach(async () => {
+    await Promise.all(sessions.splice(0).map((s) => s.stop()));
+  });
+
+  describe('a fresh org', () => {
+    it('reports all five phases, fails Installation, exits 1 (JSON)', async () => {
+      const s = await open(scenarios.base());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+
+      expect(run.exitCode).to.equal(1);
+      expect(run.json?.status).to.equal(1);
+      expect(phaseStatuses(run)).to.deep.equal([
+        'api-connection:warn',
+        'installation:fail',
+        'field-validation:pass',
+        'field-mapping:skip',
+        'creation-rules:skip',
+      ]);
+      expect(statuses(run)).to.deep.include({ 'recorded-connection': 'warn', 'package-installed': 'fail', 'permset-assigned': 'fail', 'layout-fields': 'skip' });
+      expect(report(run).progress).to.deep.equal({ done: 1, total: 5 });
+      expect(report(run).org).to.deep.equal({
+        id: s.emulator.org.orgId,
+        name: 'Acme Corporation',
+        instanceUrl: s.emulator.url,
+        isSandbox: false,
+        edition: 'Enterprise Edition',
+      });
+      expect(report(run).apiUser).to.deep.equal({ username: ADMIN_USERNAME, id: s.emulator.org.requireUser(ADMIN_USERNAME).Id });
+      expect(check(run, 'recorded-connection').fix).to.equal('sf oncehub connect -o acme');
+    });
+
+    it('prints the checklist, the progress and the fixes in order', async () => {
+      const s = await open(scenarios.base());
+      const run = await doctor(s, ['-o', 'acme']);
+
+      expect(run.exitCode).to.equal(1);
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).to.equal(`OnceHub setup of Acme Corporation (${s.emulator.org.orgId}): production, Enterprise Edition`);
+      expect(lines).to.include('⚠ API connection');
+      expect(lines).to.include('    ✗ OnceHub package is installed: The OnceHub managed package (namespace ScheduleOnce) is not installed in this org.');
+      expect(lines).to.include('○ Creation rules');
+      expect(lines).to.include('1 of 5 phases complete');
+      const fixes = lines.slice(lines.indexOf('Fixes, in order:') + 1).filter(Boolean);
+      expect(fixes[0]).to.equal('  1. ⚠ sf oncehub connect -o acme');
+      expect(fixes[1]).to.match(/^ {2}2\. ✗ Install "OnceHub connector for Salesforce"/);
+    });
+  });
+
+  describe('a completed org', () => {
+    it('passes all five phases with the valid setup file, exit 0, in four requests', async () => {
+      const s = await open(completed());
+      expect((await s.sf(['oncehub', 'connect', '-o', 'acme'])).exitCode).to.equal(0);
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('valid.json'), '--json']);
+
+      expect(run.exitCode, run.stdout).to.equal(0);
+      expect(phaseStatuses(run).every((p) => p.endsWith(':pass')), phaseStatuses(run).join()).to.equal(true);
+      expect(report(run).progress).to.deep.equal({ done: 5, total: 5 });
+      expect(report(run).summary).to.deep.equal({ pass: 15, warn: 0, fail: 0, skip: 0 });
+      const requests = s.emulator.log.dataRequests().map((r) => `${r.method} ${r.path}`);
+      expect([...requests].sort()).to.deep.equal([
+        'POST /services/data/v66.0/composite',
+        'POST /services/data/v66.0/composite',
+        'POST /services/data/v66.0/tooling/composite',
+        'POST /services/data/v66.0/tooling/composite',
+      ]);
+    });
+
+    it('reads the YAML setup file the same way', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('valid.yaml'), '--json']);
+      expect(statuses(run)).to.deep.include({ mapping: 'pass', 'creation-rules': 'pass', 'required-fields': 'pass' });
+    });
+
+    it('writes a JUnit report CI can read, and still prints the checklist', async () => {
+      const s = await open(completed().withDuplicateRules());
+      const outputDir = join(mkdtempSync(join(tmpdir(), 'doctor-junit-')), 'results');
+      const run = await doctor(s, ['-o', 'acme', '--result-format', 'junit', '--output-dir', outputDir]);
+
+      expect(run.exitCode).to.equal(0);
+      expect(run.stdout).to.include('Fixes, in order:');
+      expect(run.stdout).to.include(`Wrote the JUnit report to ${join(outputDir, 'oncehub-doctor.xml')}`);
+      expect(readdirSync(outputDir)).to.deep.equal(['oncehub-doctor.xml']);
+      const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(
+        readFileSync(join(outputDir, 'oncehub-doctor.xml'), 'utf8')
+      ) as { testsuites: { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Array<{ testcase: Array<Record<string, unknown>> }> } };
+      expect(xml.testsuites['@_tests']).to.equal('15');
+      expect(xml.testsuites['@_failures']).to.equal('0');
+      expect(xml.testsuites['@_skipped']).to.equal('2');
+      const cases = xml.testsuites.testsuite.flatMap((suite) => suite.testcase);
+      const duplicates = cases.find((c) => String(c['@_name']).endsWith('(duplicate-rules)'));
+      expect(duplicates?.['@_classname']).to.equal('field-validation');
+      expect(String(duplicates?.['system-out'])).to.match(/^Warning: Active duplicate rules \(2\)/);
+    });
+
+    it('--result-format json prints exactly one JSON document', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--result-format', 'json']);
+      const parsed = JSON.parse(run.stdout) as { status: number; result: Report };
+      expect(parsed.result.phases).to.have.length(5);
+      expect(parsed.status).to.equal(run.exitCode);
+    });
+  });
+
+  describe('each broken requirement', () => {
+    it('no Modify All Data: user-profile and modify-all-data fail with their fixes', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().apiUserWithoutModifyAllData());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'user-profile': 'fail', 'modify-all-data': 'fail', 'api-enabled': 'pass' });
+      expect(check(run, 'modify-all-data').fix).to.include('Modify All Data');
+    });
+
+    it('an API user without API Enabled, inspected by an admin with --api-user', async () => {
+      const s = await open(scenarios.base().apiUserWithoutApiEnabled(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(report(run).apiUser?.username).to.equal(ADMIN_USERNAME);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'fail', 'user-active': 'pass' });
+    });
+
+    it('an inactive API user, inspected by an admin', async () => {
+      const s = await open(scenarios.base().apiUserInactive(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--json']);
+      expect(statuses(run)['user-active']).to.equal('fail');
+      expect(check(run, 'user-active').message).to.equal(`${ADMIN_USERNAME} is inactive.`);
+    });
+
+    it('an API user on the Salesforce Platform license', async () => {
+      const s = await open(scenarios.base().apiUserOnPlatformLicense());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)['user-license']).to.equal('fail');
+      expect(check(run, 'user-license').message).to.include('"Salesforce Platform"');
+    });
+
+    it('a user that does not exist (a sandbox username without its suffix)', async () => {
+      const s = await open(scenarios.base());
+      const run = await doctor(s, ['-o', 'acme', '--api-user', 'api@acme.example', '--json']);
+      expect(report(run).apiUser).to.equal(null);
+      expect(statuses(run)).to.deep.include({ 'user-active': 'fail', 'user-license': 'skip' });
+    });
+
+    it('the permission set not assigned: the exact permset command', async () => {
+      const s = await open(scenarios.base().withPackage().withEventLayoutFields());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)).to.deep.include({ 'package-installed': 'pass', 'permset-assigned': 'fail', 'layout-fields': 'pass' });
+      expect(check(run, 'permset-assigned').fix).to.equal(`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN_USERNAME}`);
+    });
+
+    it('the legacy permission set label counts as the OnceHub permission set', async () => {
+      const s = await open(scenarios.base().withPackage().withLegacyPermsetLabel().withPermsetAssigned().withEventLayoutFields());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)['permset-assigned']).to.equal('pass');
+    });
+
+    it('two Event layouts, one without the fields: layout-fields warns, naming it, exit 0', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withTwoEventLayouts().withEventLayoutFields('Event Layout'));
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(0);
+      expect(statuses(run)['layout-fields']).to.equal('warn');
+      expect(check(run, 'layout-fields').message).to.include('"Sales Event Layout"');
+      expect(check(run, 'layout-fields').message).to.not.include('"Event Layout"');
+      expect(check(run, 'layout-fields').fix).to.equal('sf oncehub layout add-fields --target-org acme');
+    });
+
+    it('required fields, validation rules and duplicate rules are warnings with names and placeholders', async () => {
+      const s = await open(completed().withRequiredFields().withValidationRules().withDuplicateRules());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)).to.deep.include({ 'required-fields': 'warn', 'validation-rules': 'warn', 'duplicate-rules': 'warn' });
+      expect(check(run, 'required-fields').message).to.include('Lead.Region__c (string: OnceHub writes "Unspecified")');
+      expect(check(run, 'required-fields').message).to.include('Case.Priority_Level__c (picklist: no placeholder exists, the booking may fail)');
+      expect(check(run, 'required-fields').message).to.not.include('Tier__c');
+      expect(check(run, 'validation-rules').message).to.include('Lead.Phone_Required');
+      expect(check(run, 'validation-rules').message).to.not.include('Email_Format');
+      expect(check(run, 'duplicate-rules').message).to.match(/^Active duplicate rules \(2\) .*Lead: .*; Contact: /);
+      expect(report(run).phases[2].status).to.equal('warn');
+    });
+
+    it('assignment rules chosen for Cases without an active Case rule fail creation-rules', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields());
+      const config = join(mkdtempSync(join(tmpdir(), 'doctor-setup-')), 'setup.json');
+      writeFileSync(config, JSON.stringify({ creationRules: { case: { create: true, owner: 'assignment-rules' } }, bookingPageOwners: ['former.employee@acme.example'] }));
+      const run = await doctor(s, ['-o', 'acme', '--config', config, '--json']);
+      expect(statuses(run)['creation-rules']).to.equal('fail');
+      expect(check(run, 'creation-rules').message).to.include('Case has no active assignment rule');
+      expect(check(run, 'creation-rules').message).to.include('former.employee@acme.example is inactive');
+    });
+  });
+
+  describe('environments and modes', () => {
+    it('a sandbox is reported as a sandbox and judged against the sandbox connection', async () => {
+      const s = await open(scenarios.base({ sandbox: true }).withPackage().withPermsetAssigned().withEventLayoutFields());
+      expect((await s.sf(['oncehub', 'connect', '-o', 'acme', '--sandbox'])).exitCode).to.equal(0);
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(report(run).org.isSandbox).to.equal(true);
+      expect(check(run, 'recorded-connection')).to.deep.include({ status: 'pass' });
+      expect(check(run, 'recorded-connection').message).to.match(/^The sandbox connection is recorded for admin@acme\.example/);
+    });
+
+    it('advanced secure mode checks Edit Events and object access, not the profile', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().apiUserAdvancedSecure());
+      const run = await doctor(s, ['-o', 'acme', '--mode', 'advanced-secure', '--json']);
+      expect(report(run).phases[0].checks.map((c) => c.id)).to.deep.equal([
+        'api-access',
+        'user-active',
+        'user-license',
+        'api-enabled',
+        'edit-events',
+        'object-access',
+        'recorded-connection',
+      ]);
+      expect(statuses(run)).to.deep.include({ 'edit-events': 'pass', 'object-access': 'pass' });
+    });
+
+    it('advanced secure mode with an object missing fails object-access', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().apiUserAdvancedSecure({ missingObjectAccess: 'Case' }));
+      const run = await doctor(s, ['-o', 'acme', '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)['object-access']).to.equal('fail');
+      expect(check(run, 'object-access').message).to.include('Case');
+    });
+  });
+
+  describe('with the setup file fixtures', () => {
+    it('missing field: mapping fails naming it', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('missing-field.json'), '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run).mapping).to.equal('fail');
+      expect(check(run, 'mapping').message).to.include('Lead.Favorite_Color__c does not exist on Lead');
+      expect(check(run, 'mapping').fix).to.include('sf sobject describe --sobject Lead --target-org acme');
+    });
+
+    it('read-only field: mapping fails', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('read-only-field.json'), '--json']);
+      expect(statuses(run).mapping).to.equal('fail');
+      expect(check(run, 'mapping').message).to.include('Lead.Name is read-only (not createable)');
+    });
+
+    it('inactive picklist value: mapping fails on a restricted picklist', async () => {
+      const s = await open(completed().withCustomField('Lead', meetingType));
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('inactive-picklist.json'), '--json']);
+      expect(statuses(run).mapping).to.equal('fail');
+      expect(check(run, 'mapping').message).to.include('Lead.Meeting_Type__c: "Webinar" is an inactive picklist value');
+    });
+
+    it('invalid file: an error naming the JSON paths, exit 1, no request to the org', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('invalid.json'), '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(run.json?.name).to.equal('InvalidError');
+      expect(run.json?.message).to.include('/creationRules/lead/new/owner: must be one of booking-page-owner, assignment-rules');
+      expect(s.emulator.log.dataRequests()).to.have.length(0);
+    });
+
+    it('a missing file: a clear error, exit 1', async () => {
+      const s = await open(completed());
+      const run = await doctor(s, ['-o', 'acme', '--config', fixture('nope.json')]);
+      expect(run.exitCode).to.equal(1);
+      expect(run.stderr).to.include('Cannot read the setup file');
+      expect(run.stderr).to.include('no such file');
+    });
+  });
+
+  describe('org-level failures', () => {
+    it('API disabled for the org: api-access fails, every other check is reported as skipped, exit 1', async () => {
+      const s = await open(scenarios.base());
+      s.emulator.faults.apiDisabledForOrg();
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(checks(run)).to.have.length(15);
+      expect(checks(run).filter((c) => c.status !== 'skip').map((c) => `${c.id}:${c.status}`)).to.deep.equal(['api-access:fail']);
+    });
+
+    it('an expired session: an error with the login action, no stack trace', async () => {
+      const s = await open(scenarios.base());
+      s.emulator.faults.expiredSession();
+      const run = await doctor(s, ['-o', 'acme']);
+      expect(run.exitCode).to.equal(1);
+      expect(run.stderr).to.include('sf org login web');
+    });
+
+    it('a rate limit and a maintenance page: clear errors, exit 1', async () => {
+      const s = await open(scenarios.base());
+      s.emulator.faults.requestLimit();
+      const limited = await doctor(s, ['-o', 'acme', '--json']);
+      expect(limited.exitCode).to.equal(1);
+      expect(limited.json?.name).to.equal('RequestLimitExceededError');
+
+      s.emulator.faults.clear();
+      s.emulator.faults.maintenancePage();
+      const html = await doctor(s, ['-o', 'acme', '--json']);
+      expect(html.exitCode).to.equal(1);
+      expect(html.json?.name).to.equal('HtmlPageError');
+    });
+  });
+});

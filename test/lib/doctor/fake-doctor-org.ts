@@ -1,0 +1,439 @@
+import type { BookingObject } from '../../../src/lib/mapping/setup-file.js';
+
+/**
+ * A fake org for the doctor's unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
+ * Composite bodies the doctor sends (REST and Tooling), answers each subrequest from a small data set the way
+ * Salesforce does (nested parents, null empty child subqueries, Tooling result keys, describes, layouts by id), and
+ * records every request so tests can assert on the SOQL and on the number of round trips.
+ */
+
+export type SentRequest = { method: string; url: string; body?: string };
+
+export type DoctorUser = {
+  Id: string;
+  Username: string;
+  Email: string;
+  Name: string;
+  IsActive: boolean;
+  profileName: string | null;
+  licenseName: string | null;
+  apiEnabled: boolean;
+  modifyAllData: boolean;
+  editEvent: boolean;
+  /** Object permissions of the profile, e.g. { Lead: 'RCED' }. */
+  objectPerms: Record<string, string>;
+};
+
+export type DescribeField = {
+  name: string;
+  label: string;
+  type: string;
+  length: number;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  defaultedOnCreate: boolean;
+  calculated: boolean;
+  autoNumber: boolean;
+  restrictedPicklist: boolean;
+  picklistValues: Array<{ value: string; label: string; active: boolean; defaultValue: boolean }>;
+};
+
+export type DoctorOrgData = {
+  org: { Id: string; Name: string; IsSandbox: boolean; TrialExpirationDate: string | null; OrganizationType: string; InstanceName: string };
+  users: DoctorUser[];
+  packages: Array<{ namespace: string; name: string }>;
+  permissionSets: Array<{ Id: string; Name: string; Label: string; NamespacePrefix: string | null }>;
+  /** Assignments by username. */
+  assignments: Array<{ username: string; PermissionSetId: string }>;
+  layouts: Array<{ Id: string; Name: string; profiles: string[]; fields: string[] }>;
+  objects: Record<BookingObject, DescribeField[]>;
+  validationRules: Array<{ object: string; name: string; errorMessage: string }>;
+  duplicateRules: Array<{ object: string; name: string; label: string }>;
+  assignmentRules: Array<{ object: string; name: string }>;
+};
+
+export const ORG_ID = '00D5g000000ProdAAA';
+export const ADMIN = 'admin@acme.example';
+export const API_USER = 'api@acme.example';
+export const PACKAGE_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'];
+export const ONCEHUB_PERMSET = {
+  Id: '0PS5g000000OnceAAA',
+  Name: 'OnceHub_connector_for_Salesforce',
+  Label: 'OnceHub connector for Salesforce',
+  NamespacePrefix: 'ScheduleOnce',
+};
+
+export function apiError(errorCode: string, message: string, status = 400): Error {
+  return Object.assign(new Error(message), { name: errorCode, errorCode, data: { errorCode, message }, status });
+}
+
+export function doctorUser(username: string, n: number, overrides: Partial<DoctorUser> = {}): DoctorUser {
+  return {
+    Id: `0055g${String(n).padStart(10, '0')}AAA`,
+    Username: username,
+    Email: username,
+    Name: username.split('@')[0],
+    IsActive: true,
+    profileName: 'System Administrator',
+    licenseName: 'Salesforce',
+    apiEnabled: true,
+    modifyAllData: true,
+    editEvent: true,
+    objectPerms: { Lead: 'RCED', Account: 'RCED', Contact: 'RCED', Case: 'RCED' },
+    ...overrides,
+  };
+}
+
+export function field(name: string, type: string, overrides: Partial<DescribeField> = {}): DescribeField {
+  return {
+    name,
+    label: name,
+    type,
+    length: ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox'].includes(type) ? 255 : 0,
+    nillable: true,
+    createable: true,
+    updateable: true,
+    defaultedOnCreate: false,
+    calculated: false,
+    autoNumber: false,
+    restrictedPicklist: false,
+    picklistValues: [],
+    ...overrides,
+  };
+}
+
+export function picklist(name: string, values: string[], overrides: Partial<DescribeField> = {}): DescribeField {
+  return field(name, 'picklist', {
+    picklistValues: values.map((v) => ({ value: v.replace(/^-/, ''), label: v.replace(/^-/, ''), active: !v.startsWith('-'), defaultValue: false })),
+    ...overrides,
+  });
+}
+
+const readOnly = (f: DescribeField): DescribeField => ({ ...f, createable: false, updateable: false });
+const owner = (): DescribeField => field('OwnerId', 'reference', { nillable: false, defaultedOnCreate: true });
+const id = (): DescribeField => readOnly(field('Id', 'id', { nillable: false, defaultedOnCreate: true }));
+
+/** The five objects as a new org describes them (standard required fields only). "-X" marks an inactive picklist value. */
+export function standardObjects(): Record<BookingObject, DescribeField[]> {
+  return {
+    Lead: [
+      id(),
+      field('LastName', 'string', { nillable: false }),
+      field('FirstName', 'string'),
+      field('Company', 'string', { nillable: false }),
+      readOnly(field('Name', 'string', { nillable: false })),
+      field('Email', 'email'),
+      field('Phone', 'phone'),
+      picklist('LeadSource', ['Web', 'Phone Inquiry', '-Trade Show', 'Other']),
+      picklist('Status', ['Open - Not Contacted', 'Working - Contacted'], { nillable: false, defaultedOnCreate: true }),
+      picklist('Rating', ['Hot', 'Warm', '-Lukewarm', 'Cold'], { restrictedPicklist: true }),
+      field('IsConverted', 'boolean', { nillable: false, defaultedOnCreate: true }),
+      field('AnnualRevenue', 'currency'),
+      owner(),
+    ],
+    Contact: [id(), field('LastName', 'string', { nillable: false }), field('FirstName', 'string'), field('Email', 'email'), field('AccountId', 'reference'), owner()],
+    Account: [id(), field('Name', 'string', { nillable: false }), field('Phone', 'phone'), field('NumberOfEmployees', 'int'), owner()],
+    Event: [
+      id(),
+      field('Subject', 'combobox'),
+      field('StartDateTime', 'datetime'),
+      field('EndDateTime', 'datetime'),
+      field('DurationInMinutes', 'int'),
+      field('IsAllDayEvent', 'boolean', { nillable: false }),
+      field('WhoId', 'reference'),
+      owner(),
+    ],
+    Case: [
+      id(),
+      readOnly(field('CaseNumber', 'string', { nillable: false, autoNumber: true, defaultedOnCreate: true })),
+      field('Subject', 'string'),
+      picklist('Status', ['New', 'Working', 'Closed'], { nillable: false, defaultedOnCreate: true }),
+      picklist('Origin', ['Phone', 'Email', 'Web']),
+      owner(),
+    ],
+  };
+}
+
+/** A new org: the admin is a fine API user, but nothing of OnceHub is installed; standard duplicate rules are on. */
+export function freshOrg(): DoctorOrgData {
+  return {
+    org: { Id: ORG_ID, Name: 'Acme Inc.', IsSandbox: false, TrialExpirationDate: null, OrganizationType: 'Enterprise Edition', InstanceName: 'NA139' },
+    users: [doctorUser(ADMIN, 1)],
+    packages: [{ namespace: 'sf_com_apps', name: 'Salesforce Connected Apps' }],
+    permissionSets: [],
+    assignments: [],
+    layouts: [{ Id: '00h5g000000EvLaAAA', Name: 'Event Layout', profiles: ['System Administrator', 'Standard User'], fields: ['Subject', 'StartDateTime'] }],
+    objects: standardObjects(),
+    validationRules: [],
+    duplicateRules: [
+      { object: 'Lead', name: 'Standard_Lead_Duplicate_Rule', label: 'Standard Lead Duplicate Rule' },
+      { object: 'Contact', name: 'Standard_Contact_Duplicate_Rule', label: 'Standard Contact Duplicate Rule' },
+    ],
+    assignmentRules: [],
+  };
+}
+
+/** Every step done for the API user api@acme.example. */
+export function completedOrg(): DoctorOrgData {
+  const org = freshOrg();
+  return {
+    ...org,
+    users: [...org.users, doctorUser(API_USER, 2), doctorUser('rep1@acme.example', 3, { profileName: 'Standard User' })],
+    packages: [...org.packages, { namespace: 'ScheduleOnce', name: 'OnceHub connector for Salesforce' }],
+    permissionSets: [ONCEHUB_PERMSET],
+    assignments: [{ username: API_USER, PermissionSetId: ONCEHUB_PERMSET.Id }],
+    layouts: org.layouts.map((l) => ({ ...l, fields: [...l.fields, ...PACKAGE_FIELDS] })),
+    duplicateRules: [],
+    assignmentRules: [{ object: 'Lead', name: 'Standard Lead Assignment' }],
+  };
+}
+
+const attributes = (type: string, tooling = false): { type: string; url: string } => ({
+  type,
+  url: `/services/data/v62.0/${tooling ? 'tooling/' : ''}sobjects/${type}/x`,
+});
+const result = (records: unknown[], tooling = false): Record<string, unknown> => ({
+  ...(tooling ? { size: records.length, queryLocator: null, entityTypeName: 'X' } : {}),
+  totalSize: records.length,
+  done: true,
+  records,
+});
+
+/** The literal of `Field = '…'`, unescaped independently of the code under test. */
+export function literalAfter(soql: string, name: string): string | undefined {
+  const match = new RegExp(`${name.replace('.', '\\.')} = '((?:\\\\.|[^'\\\\])*)'`).exec(soql);
+  return match?.[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+}
+
+/** The literals of `Field IN ('a','b')`, unescaped. */
+export function inList(soql: string, name: string): string[] {
+  const start = new RegExp(`${name.replace('.', '\\.')} IN \\(`).exec(soql);
+  if (!start) return [];
+  const values: string[] = [];
+  const literal = /'((?:\\.|[^'\\])*)'\s*([,)])/y;
+  literal.lastIndex = start.index + start[0].length;
+  for (let m = literal.exec(soql); m; m = literal.exec(soql)) {
+    values.push(m[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c));
+    if (m[2] === ')') break;
+  }
+  return values;
+}
+
+const soqlOf = (url: string): string | undefined => new URL(url, 'http://x').searchParams.get('q') ?? undefined;
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+type Answer = { httpStatusCode: number; body: unknown };
+
+export class FakeDoctorOrg {
+  public readonly requests: SentRequest[] = [];
+  /** Rejects every request with this error (an org-level failure). */
+  public fault?: Error;
+  /** Answers every request with this body instead (an HTML page, broken JSON). */
+  public rawAnswer?: unknown;
+  /** Subrequests whose URL matches get this error answer instead, e.g. [/InstalledSubscriberPackage/, 400, 'INVALID_TYPE']. */
+  public subFaults: Array<{ match: RegExp; status: number; errorCode: string; message: string }> = [];
+
+  public constructor(public data: DoctorOrgData) {}
+
+  /** Requests to the org, without sf's own API-version discovery (`GET /services/data`). */
+  public get orgRequests(): SentRequest[] {
+    return this.requests.filter((r) => !/\/services\/data\/?$/.test(new URL(r.url, 'http://x').pathname));
+  }
+
+  /** Every subrequest sent, with its SOQL when it is a query. */
+  public get subrequests(): Array<{ composite: string; url: string; soql?: string }> {
+    return this.requests.flatMap((r) => {
+      if (!r.body || !/\/composite$/.test(r.url)) return [];
+      const body = JSON.parse(r.body) as { compositeRequest: Array<{ url: string }> };
+      return body.compositeRequest.map((s) => ({ composite: r.url, url: s.url, soql: soqlOf(s.url) }));
+    });
+  }
+
+  public get soql(): string[] {
+    return this.subrequests.flatMap((s) => (s.soql ? [s.soql] : []));
+  }
+
+  public handle(request: unknown): Promise<unknown> {
+    const sent: SentRequest =
+      typeof request === 'string' ? { method: 'GET', url: request } : { method: 'GET', ...(request as Partial<SentRequest> & { url: string }) };
+    this.requests.push(sent);
+    const path = new URL(sent.url, 'http://x').pathname;
+    if (/\/services\/data\/?$/.test(path)) return Promise.resolve([{ label: "Spring '25", url: '/services/data/v62.0', version: '62.0' }]);
+    if (this.fault) return Promise.reject(this.fault);
+    if (this.rawAnswer !== undefined) return Promise.resolve(this.rawAnswer);
+    if (sent.method === 'POST' && /\/composite$/.test(path)) {
+      try {
+        return Promise.resolve(this.composite(sent.body ?? '{}', path.includes('/tooling/')));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return Promise.reject(apiError('NOT_FOUND', 'The requested resource does not exist', 404));
+  }
+
+  private composite(body: string, tooling: boolean): unknown {
+    const { compositeRequest } = JSON.parse(body) as { compositeRequest: Array<{ referenceId: string; method: string; url: string }> };
+    if (compositeRequest.length > 25) throw apiError('INVALID_BATCH_REQUEST', 'more than 25 subrequests');
+    if (compositeRequest.filter((s) => soqlOf(s.url) !== undefined).length > 5) throw apiError('INVALID_BATCH_REQUEST', 'more than 5 queries');
+    return {
+      compositeResponse: compositeRequest.map((sub) => ({ referenceId: sub.referenceId, httpHeaders: {}, ...this.subAnswer(sub.url, tooling) })),
+    };
+  }
+
+  private subAnswer(url: string, tooling: boolean): Answer {
+    const fault = this.subFaults.find((f) => f.match.test(decodeURIComponent(url)));
+    if (fault) return { httpStatusCode: fault.status, body: [{ errorCode: fault.errorCode, message: fault.message }] };
+    if (tooling !== url.includes('/tooling/')) return { httpStatusCode: 400, body: [{ errorCode: 'INVALID_BATCH_REQUEST', message: `wrong Composite for ${url}` }] };
+    const describe = /\/sobjects\/(\w+)\/describe$/.exec(url);
+    if (describe) return this.describe(describe[1]);
+    const layout = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(url);
+    if (layout) return this.layout(layout[1]);
+    const soql = soqlOf(url);
+    if (soql !== undefined) return { httpStatusCode: 200, body: this.query(soql, tooling) };
+    return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+  }
+
+  private describe(object: string): Answer {
+    const fields = this.data.objects[object as BookingObject];
+    if (!fields) return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    return { httpStatusCode: 200, body: { name: object, label: object, createable: true, fields } };
+  }
+
+  private layout(layoutId: string): Answer {
+    const layout = this.data.layouts.find((l) => l.Id === layoutId);
+    if (!layout) return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    const items = layout.fields.map((f) => ({ behavior: 'Edit', field: f }));
+    return {
+      httpStatusCode: 200,
+      body: {
+        attributes: attributes('Layout', true),
+        Id: layout.Id,
+        Name: layout.Name,
+        Metadata: { layoutSections: [{ label: 'Information', style: 'TwoColumnsTopToBottom', layoutColumns: [{ layoutItems: items }] }] },
+      },
+    };
+  }
+
+  private query(soql: string, tooling: boolean): unknown {
+    const { data } = this;
+    if (/FROM Organization$/.test(soql)) return result([{ attributes: attributes('Organization'), ...data.org }]);
+    if (/FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN \(SELECT ProfileId FROM User WHERE Username = /.test(soql)) {
+      const user = this.user(literalAfter(soql, 'Username'));
+      return result(user ? [profileAccess(user)] : []);
+    }
+    if (/^SELECT [^()]* FROM User WHERE Username = /.test(soql)) {
+      const user = this.user(literalAfter(soql, 'Username'));
+      return result(user ? [userRecord(user)] : []);
+    }
+    if (/FROM User WHERE Username IN /.test(soql)) {
+      const wanted = [...inList(soql, 'Username'), ...inList(soql, 'Email')];
+      const users = data.users.filter((u) => wanted.some((w) => same(w, u.Username) || same(w, u.Email)));
+      return result(users.map(userRecord));
+    }
+    if (/FROM PermissionSet WHERE IsOwnedByProfile = false/.test(soql)) {
+      const labels = inList(soql, 'Label');
+      const sets = data.permissionSets.filter((p) => p.NamespacePrefix === literalAfter(soql, 'NamespacePrefix') && labels.includes(p.Label));
+      return result(sets.map((p) => ({ attributes: attributes('PermissionSet'), ...p, LicenseId: null, License: null })));
+    }
+    if (/FROM PermissionSetAssignment WHERE Assignee\.Username = /.test(soql)) {
+      const username = literalAfter(soql, 'Assignee.Username') ?? '';
+      const rows = data.assignments.filter((a) => same(a.username, username));
+      return result(rows.map((a, i) => ({ attributes: attributes('PermissionSetAssignment'), Id: `0Pa5g00000000${i}AAA`, AssigneeId: this.user(a.username)?.Id, PermissionSetId: a.PermissionSetId })));
+    }
+    if (/FROM DuplicateRule WHERE IsActive = true/.test(soql)) {
+      const objects = inList(soql, 'SobjectType');
+      return result(
+        data.duplicateRules
+          .filter((r) => objects.includes(r.object))
+          .map((r) => ({ attributes: attributes('DuplicateRule'), Id: '0Bm5g0000000001AAA', DeveloperName: r.name, MasterLabel: r.label, SobjectType: r.object }))
+      );
+    }
+    if (/FROM AssignmentRule WHERE Active = true/.test(soql)) {
+      return result(data.assignmentRules.map((r) => ({ attributes: attributes('AssignmentRule'), Id: '01Q5g0000000001AAA', Name: r.name, SobjectType: r.object })));
+    }
+    if (tooling && /FROM InstalledSubscriberPackage$/.test(soql)) {
+      return result(
+        data.packages.map((p, i) => ({
+          attributes: attributes('InstalledSubscriberPackage', true),
+          Id: `0A35g000000000${i}AAA`,
+          SubscriberPackageId: `0335g000000000${i}AAA`,
+          SubscriberPackage: { attributes: attributes('SubscriberPackage', true), NamespacePrefix: p.namespace, Name: p.name },
+          SubscriberPackageVersion: { attributes: attributes('SubscriberPackageVersion', true), Id: `04t5g000000000${i}AAA`, Name: 'Spring', MajorVersion: 3, MinorVersion: 12, PatchVersion: 0, BuildNumber: 1 },
+        })),
+        true
+      );
+    }
+    if (tooling && /FROM ProfileLayout WHERE TableEnumOrId = 'Event'$/.test(soql)) {
+      return result(
+        data.layouts.flatMap((l) =>
+          l.profiles.map((profile) => ({
+            attributes: attributes('ProfileLayout', true),
+            Id: '01G5g0000000001AAA',
+            LayoutId: l.Id,
+            Layout: { attributes: attributes('Layout', true), Name: l.Name },
+            ProfileId: '00e5g0000000001AAA',
+            Profile: { attributes: attributes('Profile', true), Name: profile },
+            RecordTypeId: null,
+          }))
+        ),
+        true
+      );
+    }
+    if (tooling && /FROM ValidationRule WHERE Active = true AND EntityDefinition\.QualifiedApiName IN /.test(soql)) {
+      const objects = inList(soql, 'EntityDefinition.QualifiedApiName');
+      return result(
+        data.validationRules
+          .filter((r) => objects.includes(r.object))
+          .map((r) => ({
+            attributes: attributes('ValidationRule', true),
+            Id: '03d5g0000000001AAA',
+            ValidationName: r.name,
+            ErrorMessage: r.errorMessage,
+            EntityDefinition: { attributes: attributes('EntityDefinition', true), QualifiedApiName: r.object },
+          })),
+        true
+      );
+    }
+    throw new Error(`FakeDoctorOrg cannot answer: ${soql}`);
+  }
+
+  private user(username: string | undefined): DoctorUser | undefined {
+    return this.data.users.find((u) => same(u.Username, username ?? ''));
+  }
+}
+
+function userRecord(user: DoctorUser): unknown {
+  return {
+    attributes: attributes('User'),
+    Id: user.Id,
+    Username: user.Username,
+    Email: user.Email,
+    Name: user.Name,
+    IsActive: user.IsActive,
+    ProfileId: '00e5g000000ProfAAA',
+    Profile:
+      user.profileName === null
+        ? null
+        : {
+            attributes: attributes('Profile'),
+            Name: user.profileName,
+            UserLicense: user.licenseName === null ? null : { attributes: attributes('UserLicense'), Name: user.licenseName },
+            PermissionsApiEnabled: user.apiEnabled,
+            PermissionsModifyAllData: user.modifyAllData,
+            PermissionsEditEvent: user.editEvent,
+          },
+  };
+}
+
+function profileAccess(user: DoctorUser): unknown {
+  const rows = Object.entries(user.objectPerms).map(([SobjectType, access]) => ({
+    attributes: attributes('ObjectPermissions'),
+    SobjectType,
+    PermissionsRead: access.includes('R'),
+    PermissionsCreate: access.includes('C'),
+    PermissionsEdit: access.includes('E'),
+    PermissionsDelete: access.includes('D'),
+  }));
+  return { attributes: attributes('PermissionSet'), Id: '0PS5g000000ProfAAA', ObjectPerms: rows.length ? result(rows) : null };
+}
