@@ -1,0 +1,73 @@
+import { Messages } from '@salesforce/core';
+import { type Check, fail, pass, skip, warn } from '../checks.js';
+import type { PackageDetection } from './package.js';
+import type { OncehubPermissionSet } from './permset.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'installation');
+
+/**
+ * The Installation phase judged from facts, for doctor and the sf doctor hook. Severity follows domain.md §15:
+ * a missing package or permission set assignment stops OnceHub from writing anything, so they fail; a layout without
+ * the fields only hides them from reps (OnceHub writes them through the API regardless), so it warns. Not being
+ * allowed to read packages or layouts is a warning too: we cannot tell, and saying "fail" would be a guess.
+ */
+
+export type InstallationFacts = {
+  package: PackageDetection;
+  permissionSet: OncehubPermissionSet | undefined;
+  /** Whether the API user holds `permissionSet` (false when there is no set). */
+  apiUserAssigned: boolean;
+  /** Event layouts in use and the package fields each lacks; undefined = could not be read. */
+  layouts: Array<{ name: string; missing: string[] }> | undefined;
+};
+
+export type InstallationContext = { alias: string; apiUsername: string };
+
+export const INSTALLATION_CHECK_IDS = ['package-installed', 'permset-assigned', 'layout-fields'] as const;
+
+const title = (id: string): string => messages.getMessage(`${id}.title`);
+const text = (key: string, tokens: Array<string | number> = []): string => messages.getMessage(key, tokens);
+
+export function judgePackage(pkg: PackageDetection, ctx: InstallationContext): Check {
+  const id = 'package-installed';
+  switch (pkg.status) {
+    case 'installed':
+      return pass(id, title(id), text(`${id}.pass`, [pkg.name, pkg.version]));
+    case 'unreadable':
+      return warn(id, title(id), text(`${id}.unreadable`, [pkg.reason]), text(`${id}.unreadable.fix`, [ctx.alias]));
+    case 'missing':
+      return fail(id, title(id), text(`${id}.fail`), text(`${id}.fix`, [ctx.alias]));
+  }
+}
+
+export function judgePermissionSet(facts: InstallationFacts, ctx: InstallationContext): Check {
+  const id = 'permset-assigned';
+  const { permissionSet } = facts;
+  if (permissionSet && facts.apiUserAssigned) {
+    return pass(id, title(id), text(`${id}.pass`, [ctx.apiUsername, permissionSet.label]));
+  }
+  if (permissionSet) {
+    return fail(id, title(id), text(`${id}.fail`, [ctx.apiUsername, permissionSet.label]), text(`${id}.fix`, [ctx.alias, ctx.apiUsername]));
+  }
+  if (facts.package.status === 'missing') {
+    return fail(id, title(id), text(`${id}.no-package`), text(`${id}.no-package.fix`, [ctx.alias, ctx.apiUsername]));
+  }
+  return fail(id, title(id), text(`${id}.not-found`), text(`${id}.not-found.fix`, [ctx.alias, ctx.apiUsername]));
+}
+
+export function judgeLayouts(facts: InstallationFacts, ctx: InstallationContext): Check {
+  const id = 'layout-fields';
+  if (facts.package.status === 'missing') return skip(id, title(id), text(`${id}.no-package`));
+  if (!facts.layouts) return warn(id, title(id), text(`${id}.unreadable`), text(`${id}.unreadable.fix`));
+  if (facts.layouts.length === 0) return pass(id, title(id), text(`${id}.none`));
+  const gaps = facts.layouts.filter((l) => l.missing.length > 0);
+  if (gaps.length === 0) return pass(id, title(id), text(`${id}.pass`, [facts.layouts.length]));
+  const list = gaps.map((l) => `"${l.name}" (${l.missing.join(', ')})`).join('; ');
+  return warn(id, title(id), text(`${id}.warn`, [gaps.length, facts.layouts.length, list]), text(`${id}.fix`, [ctx.alias]));
+}
+
+/** The three Installation checks, in order. Pure: same facts, same checks. */
+export function judgeInstallation(facts: InstallationFacts, ctx: InstallationContext): Check[] {
+  return [judgePackage(facts.package, ctx), judgePermissionSet(facts, ctx), judgeLayouts(facts, ctx)];
+}

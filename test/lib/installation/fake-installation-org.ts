@@ -1,0 +1,412 @@
+/**
+ * A fake org for the Installation unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
+ * requests the plugin sends (Composite bodies, Tooling Composite, sObject Collections, plain queries), answers them
+ * the way Salesforce does for the handful of SOQL shapes involved, keeps assignments and layouts as state, and records
+ * every request so tests can assert on the SOQL, the bodies and the number of round trips.
+ */
+
+export type SentRequest = { method: string; url: string; body?: string };
+
+export type FakeUser = { Id: string; Username: string; IsActive: boolean; license: string | null };
+export type FakePermissionSet = { Id: string; Name: string; Label: string; NamespacePrefix: string | null; license: string | null };
+export type FakeLayout = { Id: string; Name: string; profiles: string[]; Metadata: Record<string, unknown> };
+export type FakePackage = { namespace: string | null; name: string; versionId: string; version: [number, number, number, number] };
+
+export type FakeInstallationData = {
+  users: FakeUser[];
+  permissionSets: FakePermissionSet[];
+  assignments: Array<{ Id: string; AssigneeId: string; PermissionSetId: string }>;
+  layouts: FakeLayout[];
+  /** QualifiedApiName of the ScheduleOnce fields that exist on Event. */
+  eventFields: string[];
+  packages: FakePackage[];
+};
+
+export const ONCEHUB_PERMSET: FakePermissionSet = {
+  Id: '0PS5g000000OnceAAA',
+  Name: 'OnceHub_connector_for_Salesforce',
+  Label: 'OnceHub connector for Salesforce',
+  NamespacePrefix: 'ScheduleOnce',
+  license: 'Salesforce',
+};
+
+export const PACKAGE_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'];
+
+/** An error shaped like the HttpApiError jsforce throws for a non-2xx REST answer. */
+export function apiError(errorCode: string, message: string, status = 400): Error {
+  return Object.assign(new Error(message), { name: errorCode, errorCode, data: { errorCode, message }, status });
+}
+
+/** User ids that look like Salesforce's: 005 + 15 characters. */
+export const userId = (n: number): string => `0055g${String(n).padStart(10, '0')}AAA`;
+
+export function user(n: number, overrides: Partial<FakeUser> = {}): FakeUser {
+  return { Id: userId(n), Username: `user${n}@acme.example`, IsActive: true, license: 'Salesforce', ...overrides };
+}
+
+const attributes = (type: string, tooling = false): { type: string; url: string } => ({
+  type,
+  url: `/services/data/v62.0/${tooling ? 'tooling/' : ''}sobjects/${type}/x`,
+});
+const query = (records: unknown[], tooling = false): Record<string, unknown> => ({
+  ...(tooling ? { size: records.length, queryLocator: null, entityTypeName: 'X' } : {}),
+  totalSize: records.length,
+  done: true,
+  records,
+});
+
+/** The string literals of the SOQL's `Field IN (…)` list, with SOQL escapes undone (independently of the code under test). */
+export function inList(soql: string, field: string): string[] | undefined {
+  const start = new RegExp(`${field.replace('.', '\\.')} IN \\(`).exec(soql);
+  if (!start) return undefined;
+  const values: string[] = [];
+  const literal = /'((?:\\.|[^'\\])*)'\s*([,)])/y;
+  literal.lastIndex = start.index + start[0].length;
+  for (let m = literal.exec(soql); m; m = literal.exec(soql)) {
+    values.push(m[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c));
+    if (m[2] === ')') break;
+  }
+  return values;
+}
+
+/** The literal of `Field = '…'`, unescaped. */
+export function literalAfter(soql: string, field: string): string | undefined {
+  const match = new RegExp(`(?:^|[ (])${field.replace('.', '\\.')} = '((?:\\\\.|[^'\\\\])*)'`).exec(soql);
+  return match?.[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+}
+
+export class FakeInstallationOrg {
+  public readonly requests: SentRequest[] = [];
+  /** Runs just before an sObject Collections insert is applied (to let a "concurrent" admin assign someone). */
+  public beforeInsert?: () => void;
+  /** Makes Tooling queries of these objects answer INVALID_TYPE, as for a user without View Setup and Configuration. */
+  public hiddenToolingObjects = new Set<string>();
+  /** Layout ids whose PATCH is refused. */
+  public readonlyLayouts = new Set<string>();
+  /** Answers every request with this error instead. */
+  public fault?: Error;
+  private nextId = 1;
+
+  public constructor(public data: FakeInstallationData) {}
+
+  /** The SOQL of every query sent, through Composite or directly, in order. */
+  public get soql(): string[] {
+    return this.requests.flatMap((r) => {
+      if (r.body && /\/composite$/.test(r.url)) {
+        const body = JSON.parse(r.body) as { compositeRequest: Array<{ url: string }> };
+        return body.compositeRequest.flatMap((s) => soqlOf(s.url) ?? []);
+      }
+      return soqlOf(r.url) ?? [];
+    });
+  }
+
+  /** Requests that change something: collection inserts and Composite bodies carrying PATCH subrequests. */
+  public get writes(): SentRequest[] {
+    return this.requests.filter(
+      (r) => /\/composite\/sobjects$/.test(r.url) || (r.body ?? '').includes('"method":"PATCH"')
+    );
+  }
+
+  public layout(name: string): FakeLayout {
+    const found = this.data.layouts.find((l) => l.Name === name);
+    if (!found) throw new Error(`no layout ${name}`);
+    return found;
+  }
+
+  public handle(request: unknown): Promise<unknown> {
+    const sent: SentRequest =
+      typeof request === 'string' ? { method: 'GET', url: request } : { method: 'GET', ...(request as Partial<SentRequest> & { url: string }) };
+    this.requests.push(sent);
+    try {
+      if (this.fault) throw this.fault;
+      return Promise.resolve(this.answer(sent));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private answer(sent: SentRequest): unknown {
+    const path = new URL(sent.url, 'http://x').pathname;
+    if (sent.method === 'POST' && /\/composite$/.test(path)) return this.composite(sent.body ?? '{}', path.includes('/tooling/'));
+    if (sent.method === 'POST' && /\/composite\/sobjects$/.test(path)) return this.insert(sent.body ?? '{}');
+    const soql = soqlOf(sent.url);
+    if (sent.method === 'GET' && soql !== undefined) return this.query(soql, path.includes('/tooling/'));
+    throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
+  }
+
+  private composite(body: string, tooling: boolean): unknown {
+    const { compositeRequest } = JSON.parse(body) as {
+      compositeRequest: Array<{ referenceId: string; method: string; url: string; body?: { Metadata?: Record<string, unknown> } }>;
+    };
+    if (compositeRequest.length > 25) throw apiError('INVALID_BATCH_REQUEST', 'more than 25 subrequests');
+    const queries = compositeRequest.filter((s) => soqlOf(s.url) !== undefined).length;
+    if (queries > 5) throw apiError('INVALID_BATCH_REQUEST', 'more than 5 queries');
+    return {
+      compositeResponse: compositeRequest.map((sub) => {
+        try {
+          if (tooling !== sub.url.includes('/tooling/')) throw apiError('INVALID_BATCH_REQUEST', `wrong Composite for ${sub.url}`);
+          const soql = soqlOf(sub.url);
+          if (sub.method === 'GET' && soql !== undefined) return ok(sub.referenceId, this.query(soql, tooling));
+          const layoutId = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(sub.url)?.[1];
+          if (layoutId && sub.method === 'GET') return ok(sub.referenceId, this.layoutRecord(layoutId));
+          if (layoutId && sub.method === 'PATCH') {
+            this.patchLayout(layoutId, sub.body?.Metadata);
+            return { referenceId: sub.referenceId, httpStatusCode: 204, httpHeaders: {}, body: null };
+          }
+          throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
+        } catch (err) {
+          const e = err as { errorCode?: string; message: string; status?: number };
+          return { referenceId: sub.referenceId, httpStatusCode: e.status ?? 400, httpHeaders: {}, body: [{ errorCode: e.errorCode, message: e.message }] };
+        }
+      }),
+    };
+  }
+
+  private query(soql: string, tooling: boolean): unknown {
+    const from = /FROM (\w+)/.exec(soql)?.[1] ?? '';
+    if (tooling && this.hiddenToolingObjects.has(from)) {
+      throw apiError('INVALID_TYPE', `sObject type '${from}' is not supported.`);
+    }
+    switch (from) {
+      case 'PermissionSet':
+        return query(this.permissionSets(soql).map(permissionSetRecord));
+      case 'User': {
+        const wanted = new Set((inList(soql, 'Username') ?? []).map((u) => u.toLowerCase()));
+        return query(this.data.users.filter((u) => wanted.has(u.Username.toLowerCase())).map(userRecord));
+      }
+      case 'PermissionSetAssignment': {
+        const permsetId = literalAfter(soql, 'PermissionSetId');
+        const ids = new Set(inList(soql, 'AssigneeId') ?? []);
+        const rows = this.data.assignments.filter((a) => a.PermissionSetId === permsetId && ids.has(a.AssigneeId));
+        return query(rows.map((a) => ({ attributes: attributes('PermissionSetAssignment'), Id: a.Id, AssigneeId: a.AssigneeId })));
+      }
+      case 'InstalledSubscriberPackage':
+        return query(this.data.packages.map(packageRecord), true);
+      case 'ProfileLayout':
+        return query(
+          this.data.layouts.flatMap((l) =>
+            l.profiles.map((p) => ({
+              attributes: attributes('ProfileLayout', true),
+              Id: `01G${l.Id.slice(3)}`,
+              LayoutId: l.Id,
+              Layout: { attributes: attributes('Layout', true), Name: l.Name },
+              ProfileId: '00e5g000000ProfAAA',
+              Profile: { attributes: attributes('Profile', true), Name: p },
+              RecordTypeId: null,
+            }))
+          ),
+          true
+        );
+      case 'FieldDefinition':
+        if (literalAfter(soql, 'EntityDefinitionId') === undefined) {
+          throw apiError('MALFORMED_QUERY', 'FieldDefinition: a filter on a reified column is required [EntityDefinitionId,DurableId]');
+        }
+        return query(
+          this.data.eventFields.map((f) => ({ attributes: attributes('FieldDefinition', true), QualifiedApiName: f })),
+          true
+        );
+      default:
+        throw new Error(`FakeInstallationOrg cannot answer: ${soql}`);
+    }
+  }
+
+  private permissionSets(soql: string): FakePermissionSet[] {
+    const labels = inList(soql, 'Label')?.map((l) => l.toLowerCase());
+    const name = literalAfter(soql, 'Name');
+    const namespace = literalAfter(soql, 'NamespacePrefix');
+    return this.data.permissionSets.filter(
+      (p) =>
+        (!labels || labels.includes(p.Label.toLowerCase())) &&
+        (name === undefined || p.Name.toLowerCase() === name.toLowerCase()) &&
+        (namespace === undefined || p.NamespacePrefix?.toLowerCase() === namespace.toLowerCase())
+    );
+  }
+
+  private insert(body: string): unknown {
+    const { allOrNone, records } = JSON.parse(body) as {
+      allOrNone: boolean;
+      records: Array<{ attributes: { type: string }; AssigneeId: string; PermissionSetId: string }>;
+    };
+    if (records.length > 200) throw apiError('EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+    if (allOrNone) throw new Error('the plugin must insert with allOrNone false');
+    this.beforeInsert?.();
+    return records.map((r) => {
+      if (r.attributes.type !== 'PermissionSetAssignment') throw new Error(`unexpected ${r.attributes.type}`);
+      const assignee = this.data.users.find((u) => u.Id === r.AssigneeId);
+      const permset = this.data.permissionSets.find((p) => p.Id === r.PermissionSetId);
+      if (!assignee || !permset) return failure('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+      if (this.data.assignments.some((a) => a.AssigneeId === r.AssigneeId && a.PermissionSetId === r.PermissionSetId)) {
+        return failure('DUPLICATE_VALUE', `Duplicate PermissionSetAssignment. Assignee: ${r.AssigneeId}; Permission Set: ${r.PermissionSetId}`);
+      }
+      if (permset.license && permset.license !== assignee.license) {
+        return failure(
+          'FIELD_INTEGRITY_EXCEPTION',
+          `The user license doesn't match the user license of the permission set: ${permset.Label}`
+        );
+      }
+      const Id = `0Pa5g${String(this.nextId++).padStart(10, '0')}AAA`;
+      this.data.assignments.push({ Id, AssigneeId: r.AssigneeId, PermissionSetId: r.PermissionSetId });
+      return { id: Id, success: true, errors: [] };
+    });
+  }
+
+  private layoutRecord(id: string): unknown {
+    const layout = this.data.layouts.find((l) => l.Id === id);
+    if (!layout) throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
+    return {
+      attributes: attributes('Layout', true),
+      Id: layout.Id,
+      Name: layout.Name,
+      FullName: `Event-${layout.Name}`,
+      Metadata: structuredClone(layout.Metadata),
+    };
+  }
+
+  private patchLayout(id: string, metadata: Record<string, unknown> | undefined): void {
+    const layout = this.data.layouts.find((l) => l.Id === id);
+    if (!layout) throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
+    if (this.readonlyLayouts.has(id)) throw apiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+    if (!metadata) throw apiError('JSON_PARSER_ERROR', 'Metadata is required');
+    layout.Metadata = structuredClone(metadata);
+  }
+}
+
+const ok = (referenceId: string, body: unknown): unknown => ({ referenceId, httpStatusCode: 200, httpHeaders: {}, body });
+const failure = (statusCode: string, message: string): unknown => ({ success: false, errors: [{ statusCode, message, fields: [] }] });
+
+function soqlOf(url: string): string | undefined {
+  const parsed = new URL(url, 'http://x');
+  return /\/query$/.test(parsed.pathname) ? parsed.searchParams.get('q') ?? '' : undefined;
+}
+
+function permissionSetRecord(p: FakePermissionSet): unknown {
+  return {
+    attributes: attributes('PermissionSet'),
+    Id: p.Id,
+    Name: p.Name,
+    Label: p.Label,
+    NamespacePrefix: p.NamespacePrefix,
+    LicenseId: p.license ? '1005g000000LicAAA' : null,
+    License: p.license ? { attributes: attributes('UserLicense'), Name: p.license } : null,
+  };
+}
+
+function userRecord(u: FakeUser): unknown {
+  return {
+    attributes: attributes('User'),
+    Id: u.Id,
+    Username: u.Username,
+    IsActive: u.IsActive,
+    Profile: {
+      attributes: attributes('Profile'),
+      UserLicense: u.license ? { attributes: attributes('UserLicense'), Name: u.license } : null,
+    },
+  };
+}
+
+function packageRecord(p: FakePackage, i: number): unknown {
+  const [MajorVersion, MinorVersion, PatchVersion, BuildNumber] = p.version;
+  return {
+    attributes: attributes('InstalledSubscriberPackage', true),
+    Id: `0A35g00000000${i}xAAA`,
+    SubscriberPackageId: `0335g00000000${i}xAAA`,
+    SubscriberPackage: { attributes: attributes('SubscriberPackage', true), NamespacePrefix: p.namespace, Name: p.name },
+    SubscriberPackageVersion: {
+      attributes: attributes('SubscriberPackageVersion', true),
+      Id: p.versionId,
+      Name: `v${MajorVersion}.${MinorVersion}`,
+      MajorVersion,
+      MinorVersion,
+      PatchVersion,
+      BuildNumber,
+    },
+  };
+}
+
+/** A Tooling Layout Metadata as Salesforce returns it: unset properties are null, sections hold columns of items. */
+export function layoutMetadata(sections: Array<{ label: string; style?: string; columns: string[][] }>): Record<string, unknown> {
+  const item = (field: string): Record<string, unknown> => ({
+    analyticsCloudComponent: null,
+    behavior: field === 'Subject' ? 'Required' : 'Edit',
+    canvas: null,
+    component: null,
+    customLink: null,
+    emptySpace: null,
+    field,
+    height: null,
+    page: null,
+    reportChartComponent: null,
+    scontrol: null,
+    showLabel: null,
+    showScrollbars: null,
+    width: null,
+  });
+  return {
+    customButtons: [],
+    customConsoleComponents: null,
+    emailDefault: null,
+    excludeButtons: ['Submit'],
+    feedLayout: null,
+    headers: [],
+    layoutSections: sections.map((s) => ({
+      customLabel: false,
+      detailHeading: true,
+      editHeading: true,
+      label: s.label,
+      layoutColumns: s.columns.map((fields) => ({ layoutItems: fields.map(item), reserved: null })),
+      style: s.style ?? 'TwoColumnsTopToBottom',
+    })),
+    miniLayout: { fields: ['Subject'], relatedLists: [] },
+    multilineLayoutFields: [],
+    platformActionList: null,
+    quickActionList: null,
+    relatedContent: null,
+    relatedLists: [{ fields: ['NAME'], relatedList: 'RelatedAttendeeList', sortField: null }],
+    relatedObjects: [],
+    runAssignmentRulesDefault: null,
+    showEmailCheckbox: null,
+    showHighlightsPanel: null,
+    showInteractionLogPanel: null,
+    showKnowledgeComponent: null,
+    showRunAssignmentRulesCheckbox: null,
+    showSolutionSection: null,
+    showSubmitAndAttachButton: null,
+    summaryLayout: null,
+  };
+}
+
+/** The two Event layouts of the tests: the standard one without the fields, a sales one with one field already. */
+export function eventLayouts(): FakeLayout[] {
+  return [
+    {
+      Id: '00h5g000000EvtAAA',
+      Name: 'Event Layout',
+      profiles: ['System Administrator', 'Standard User'],
+      Metadata: layoutMetadata([
+        { label: 'Calendar Details', columns: [['Subject', 'WhoId', 'WhatId'], ['StartDateTime', 'EndDateTime']] },
+        { label: 'Description Information', style: 'OneColumn', columns: [['Description']] },
+      ]),
+    },
+    {
+      Id: '00h5g000000SlsAAA',
+      Name: 'Sales Event Layout',
+      profiles: ['Sales Rep'],
+      Metadata: layoutMetadata([
+        { label: 'Links', style: 'CustomLinks', columns: [[]] },
+        { label: 'Meeting', columns: [['Subject', 'ScheduleOnce__Event_status__c'], ['StartDateTime']] },
+      ]),
+    },
+  ];
+}
+
+export function installationOrg(overrides: Partial<FakeInstallationData> = {}): FakeInstallationOrg {
+  return new FakeInstallationOrg({
+    users: [user(1)],
+    permissionSets: [ONCEHUB_PERMSET],
+    assignments: [],
+    layouts: eventLayouts(),
+    eventFields: [...PACKAGE_FIELDS],
+    packages: [{ namespace: 'ScheduleOnce', name: 'OnceHub connector for Salesforce', versionId: '04t5g000000OnceAAA', version: [1, 42, 0, 3] }],
+    ...overrides,
+  });
+}
