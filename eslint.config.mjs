@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: { ...sfPlugin.configs.recommended.rules },
   },
   {
-    files: ['test/**/*.ts', 'emulator/**/*.ts'],
+    files: ['test/**/*.ts', 'emulator/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -35,7 +35,6 @@ async function main(): Promise<void> {
     for (const step of steps) {
       console.log(bold(`# ${step.why}`));
       console.log(bold(`$ sf ${step.args.join(' ')}`));
-      // eslint-disable-next-line no-await-in-loop -- the walk is sequential by nature
       const result = await session.sf(step.args);
       if (step.args.includes('--json') && result.stdout.trim().startsWith('{')) {
         const doc = JSON.parse(result.stdout) as { status: number; result?: { progress?: unknown; summary?: unknown } };

@@ -51,14 +51,12 @@ describe('e2e: no access token in any output or file', function () {
     ];
     const outputs: string[] = [];
     for (const args of runs) {
-      // eslint-disable-next-line no-await-in-loop -- one CLI at a time, like a user
       const run = await s.sf(args);
       outputs.push(`${args.join(' ')}\n${run.stdout}\n${run.stderr}`);
     }
     // An expired session: the error path that is closest to the token.
     s.emulator.faults.expiredSession({ times: 50 });
     for (const args of [['oncehub', 'connect', '-o', 'acme'], ['oncehub', 'doctor', '-o', 'acme', '--json']]) {
-      // eslint-disable-next-line no-await-in-loop -- sequential on purpose
       const run = await s.sf(args);
       expect(run.exitCode).to.equal(1);
       outputs.push(`${args.join(' ')}\n${run.stdout}\n${run.stderr}`);

@@ -112,9 +112,9 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
         ],
       });
     }
-    const counts = [result.assigned.length, result.alreadyAssigned.length, result.failed.length];
+    const [assigned, already, failed] = [result.assigned.length, result.alreadyAssigned.length, result.failed.length];
     const label = result.permissionSet.label;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [counts[0], label, counts[1], counts[2]]));
-    else this.log(messages.getMessage('info.Summary', [label, ...counts]));
+    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [assigned, label, already, failed]));
+    else this.log(messages.getMessage('info.Summary', [label, assigned, already, failed]));
   }
 }
