@@ -22,6 +22,7 @@ const steps: Array<{ why: string; args: string[] }> = [
     args: ['oncehub', 'doctor', '-o', ALIAS, '--config', join(REPO_ROOT, 'examples', 'oncehub-setup.json')],
   },
   { why: 'The same report for CI, as one JSON document (summary shown).', args: ['oncehub', 'doctor', '-o', ALIAS, '--json'] },
+  { why: 'The one command for CI (connect, assign, add fields, then doctor); everything is done already, so it changes nothing.', args: ['oncehub', 'setup', '-o', ALIAS, '--no-prompt', '--config', join(REPO_ROOT, 'examples', 'oncehub-setup.json')] },
 ];
 
 async function main(): Promise<void> {

@@ -97,6 +97,18 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
     expect(s.stateFile()).to.be.undefined;
   });
 
+  it('prints a plain table under CI=true, with the marks and the fixes still there', async () => {
+    const s = await open(scenarios.base().apiUserWithoutModifyAllData());
+    await s.login(s.emulator.org.meta.apiUsername, 'no-mad');
+
+    const human = await s.sf(['oncehub', 'connect', '-o', 'no-mad'], { env: { CI: 'true' } });
+
+    expect(human.exitCode).to.equal(1);
+    expect(human.stdout).to.not.include('│');
+    expect(human.stdout).to.match(/✗\s+Profile has Modify All Data/);
+    expect(human.stdout).to.match(/Fix: In Setup > Users > Profiles > Custom Admin - No MAD/);
+  });
+
   it('turns a user whose API Enabled was removed after login into a failed api-enabled check', async () => {
     // sf cannot even log in a user without API Enabled (its login reads the username through the API), so the
     // permission goes away after the login, as when an admin edits the profile later.

@@ -48,8 +48,10 @@ export type SessionOptions = EmulatorOptions & { emulator?: Emulator };
 function isolatedEnv(dirs: { home: string; config: string; data: string; cache: string; tmp: string }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    // Drop anything that could point sf at a real org or config, and npm's own variables.
-    if (/^(SF_|SFDX_|npm_|OCLIF_|XDG_)/i.test(key)) continue;
+    // Drop anything that could point sf at a real org or config, and npm's own variables. CI markers go too: under
+    // CI=true @oclif/table prints plain tables, and a test must see the same output on a laptop and in CI (a test
+    // that wants the CI look passes CI=true itself).
+    if (/^(SF_|SFDX_|npm_|OCLIF_|XDG_|CI_)/i.test(key) || key === 'CI' || key === 'CONTINUOUS_INTEGRATION') continue;
     env[key] = value;
   }
   return {

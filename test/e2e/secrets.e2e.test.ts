@@ -46,6 +46,8 @@ describe('e2e: no access token in any output or file', function () {
       ['oncehub', 'permset', 'assign', '-o', 'acme', '--dry-run', '--json'],
       ['oncehub', 'permset', 'assign', '-o', 'acme'],
       ['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json'],
+      ['oncehub', 'setup', '-o', 'acme', '--no-prompt'],
+      ['oncehub', 'setup', '-o', 'acme', '--json'], // production without --no-prompt under --json: an error
       ['oncehub', 'connect', '-o', 'acme', '--sandbox'], // wrong environment: an error
       ['oncehub', 'doctor', '-o', 'acme', '--config', join(s.home, 'missing.json')], // bad input: an error
     ];

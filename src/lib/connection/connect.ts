@@ -127,16 +127,11 @@ const sameConnection = (a: ConnectionRecord, b: ConnectionRecord): boolean =>
   sameUsername(a.username, b.username) && a.orgId.slice(0, 15) === b.orgId.slice(0, 15);
 
 /**
- * Validates the authenticated user as the API user and records the connection when every check passes.
- * Throws SfErrors for the assertions (--api-user, --sandbox/--production) and for org-level failures; failing checks
- * are returned, not thrown, so that --json still carries them.
+ * Validates the authenticated user as the API user, without recording anything (`setup` records only after its plan
+ * is confirmed, and not at all on --dry-run). Throws SfErrors for the assertions (--api-user, --sandbox/--production)
+ * and for org-level failures; failing checks are returned, not thrown, so that --json still carries them.
  */
-export async function connect(
-  conn: Connection,
-  target: ConnectTarget,
-  request: ConnectRequest,
-  now: () => Date = (): Date => new Date()
-): Promise<ConnectOutcome> {
+export async function checkConnection(conn: Connection, target: ConnectTarget, request: ConnectRequest): Promise<ConnectOutcome> {
   assertApiUser(target, request.apiUser);
   const facts = await fetchConnectFacts(conn, target, request.mode);
   const identity = { alias: target.alias, username: target.username, userId: target.userId, orgId: target.orgId };
@@ -162,13 +157,39 @@ export async function connect(
     instanceUrl,
     mode: request.mode,
   };
-  if (!allPass(checks)) return { result: { ...connection, checks }, orgName: facts.org.name };
+  return { result: { ...connection, checks }, orgName: facts.org.name };
+}
 
-  const record: ConnectionRecord = { ...connection, connectedAt: now().toISOString() };
+export const connectionPassed = (result: Pick<ConnectResult, 'checks'>): boolean => allPass(result.checks);
+
+/** Records a connection whose checks all passed, replacing that environment's record; says what it replaced. */
+export async function recordCheckedConnection(
+  outcome: ConnectOutcome,
+  now: () => Date = (): Date => new Date()
+): Promise<ConnectOutcome & { record: ConnectionRecord }> {
+  const { environment, alias, username, userId, orgId, instanceUrl, mode, checks } = outcome.result;
+  const record: ConnectionRecord = { environment, alias, username, userId, orgId, instanceUrl, mode, connectedAt: now().toISOString() };
   const previous = (await readConnections())[environment];
   await recordConnection(record);
   const replaced = previous && !sameConnection(previous, record) ? previous : undefined;
-  return { result: { ...record, checks }, orgName: facts.org.name, replaced };
+  return { result: { ...record, checks }, orgName: outcome.orgName, replaced, record };
+}
+
+/**
+ * Validates the authenticated user as the API user and records the connection when every check passes.
+ * Throws SfErrors for the assertions (--api-user, --sandbox/--production) and for org-level failures; failing checks
+ * are returned, not thrown, so that --json still carries them.
+ */
+export async function connect(
+  conn: Connection,
+  target: ConnectTarget,
+  request: ConnectRequest,
+  now: () => Date = (): Date => new Date()
+): Promise<ConnectOutcome> {
+  const checked = await checkConnection(conn, target, request);
+  if (!connectionPassed(checked.result)) return checked;
+  const { result, orgName, replaced } = await recordCheckedConnection(checked, now);
+  return { result, orgName, replaced };
 }
 
 const SYMBOLS: Record<Check['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };

@@ -33,6 +33,12 @@ export type AssigneeRow = { username: string; userId: string };
 export type FailedRow = { username: string; errorCode: string; message: string };
 export type AssignmentOutcome = { assigned: AssigneeRow[]; alreadyAssigned: AssigneeRow[]; failed: FailedRow[] };
 
+/** What `sf oncehub permset assign` returns (and setup's permission-set step). */
+export type PermsetAssignResult = AssignmentOutcome & {
+  permissionSet: { id: string; name: string; label: string; namespacePrefix: string | null };
+  dryRun?: true;
+};
+
 export type UserFacts = { id: string; username: string; isActive: boolean; licenseName: string | null };
 
 export type AssignmentFacts = {

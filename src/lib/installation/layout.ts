@@ -143,6 +143,17 @@ export async function readLayoutMetadata(conn: Connection, layouts: readonly Eve
 
 export type LayoutWriteError = { errorCode: string; message: string };
 
+/** One layout in the result of `sf oncehub layout add-fields` (and setup's layout step). */
+export type LayoutFieldsRow = {
+  layout: string;
+  added: string[];
+  alreadyPresent: string[];
+  /** Only when the write was refused: the fields that could not be added and why. */
+  notAdded?: string[];
+  error?: LayoutWriteError;
+};
+export type LayoutAddFieldsResult = { layouts: LayoutFieldsRow[]; dryRun?: true };
+
 /**
  * The one place that writes layouts: a PATCH of `Metadata` per changed layout, all in one Tooling Composite
  * (allOrNone false: one refused layout must not undo the others). Returns the error of each layout that failed.

@@ -5,6 +5,8 @@ import { toSfError } from '../../../lib/org/errors.js';
 import { orgContext } from '../../../lib/installation/context.js';
 import {
   layoutFactsRequests,
+  type LayoutAddFieldsResult,
+  type LayoutFieldsRow,
   type LayoutWriteError,
   PACKAGE_EVENT_FIELDS,
   parseLayoutFacts,
@@ -17,15 +19,7 @@ import {
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
 
-export type LayoutFieldsRow = {
-  layout: string;
-  added: string[];
-  alreadyPresent: string[];
-  /** Only when the write was refused: the fields that could not be added and why. */
-  notAdded?: string[];
-  error?: LayoutWriteError;
-};
-export type LayoutAddFieldsResult = { layouts: LayoutFieldsRow[]; dryRun?: true };
+export type { LayoutAddFieldsResult, LayoutFieldsRow } from '../../../lib/installation/layout.js';
 
 export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
   public static readonly summary = messages.getMessage('summary');

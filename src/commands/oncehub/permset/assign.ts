@@ -4,7 +4,7 @@ import { recordForOrg } from '../../../lib/connection/state.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import {
   type AssigneeRow,
-  type AssignmentOutcome,
+  type PermsetAssignResult,
   chooseAssignees,
   COLLECTION_SIZE,
   exitCodeFor,
@@ -19,19 +19,16 @@ import { aliasResolver, orgContext } from '../../../lib/installation/context.js'
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.permset.assign');
 
-export type PermsetAssignResult = AssignmentOutcome & {
-  permissionSet: { id: string; name: string; label: string; namespacePrefix: string | null };
-  dryRun?: true;
-};
+export type { PermsetAssignResult } from '../../../lib/installation/assign.js';
 
 export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
   public static readonly errorCodes = toHelpSection('EXIT CODES', {
-    '0': 'Every user has the permission set (newly or already assigned).',
-    '68': 'Partial success: some users could not get the set (see "failed").',
-    '1': 'No user got the set, or the set was not found.',
+    '0': messages.getMessage('errorCodes.0'),
+    '68': messages.getMessage('errorCodes.68'),
+    '1': messages.getMessage('errorCodes.1'),
   });
 
   public static readonly flags = {

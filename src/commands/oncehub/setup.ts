@@ -1,0 +1,112 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
+import type { Check } from '../../lib/checks.js';
+import { checkRows, environmentFromFlags, explainOrgFlagError } from '../../lib/connection/connect.js';
+import { renderReport } from '../../lib/doctor/render.js';
+import { runDoctor } from '../../lib/doctor/run.js';
+import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
+import { planJson } from '../../lib/setup/plan.js';
+import { orgLabel, renderPlan, renderSteps } from '../../lib/setup/render.js';
+import { confirmation, confirmationRequired, prepareSetup, type SetupResult, setupExitCode } from '../../lib/setup/run.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup');
+
+export type { SetupResult } from '../../lib/setup/run.js';
+
+export default class Setup extends SfCommand<SetupResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('EXIT CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '1': messages.getMessage('errorCodes.1'),
+    '68': messages.getMessage('errorCodes.68'),
+  });
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    config: Flags.string({ summary: messages.getMessage('flags.config.summary'), description: messages.getMessage('flags.config.description') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), description: messages.getMessage('flags.dry-run.description') }),
+    'no-prompt': Flags.boolean({
+      char: 'p',
+      summary: messages.getMessage('flags.no-prompt.summary'),
+      description: messages.getMessage('flags.no-prompt.description'),
+    }),
+    'api-user': Flags.string({ summary: messages.getMessage('flags.api-user.summary'), description: messages.getMessage('flags.api-user.description') }),
+    mode: Flags.option({
+      summary: messages.getMessage('flags.mode.summary'),
+      description: messages.getMessage('flags.mode.description'),
+      options: ['standard', 'advanced-secure'] as const,
+    })(),
+    sandbox: Flags.boolean({ summary: messages.getMessage('flags.sandbox.summary'), exclusive: ['production'] }),
+    production: Flags.boolean({ summary: messages.getMessage('flags.production.summary'), exclusive: ['sandbox'] }),
+  };
+
+  public async run(): Promise<SetupResult> {
+    const { flags, raw } = await this.parse(Setup).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+    const dryRun = flags['dry-run'] === true;
+
+    this.spinner.start(messages.getMessage('info.checking', [org.getUsername() ?? org.getOrgId()]));
+    const options = { configPath: flags.config, apiUser: flags['api-user'], mode: flags.mode, environment: environmentFromFlags(flags), typedAlias };
+    const { target, checked, plan } = await prepareSetup(org, conn, options);
+    this.spinner.stop();
+    const result: SetupResult = { connect: checked.result, plan: plan ? planJson(plan) : null, applied: nothingApplied(), doctor: null, dryRun };
+
+    if (!plan) {
+      if (!this.jsonEnabled()) this.printFailedChecks(checked.result.checks);
+      process.exitCode = 1;
+      return result;
+    }
+    this.print(renderPlan(plan));
+    if (dryRun) {
+      this.print([messages.getMessage('info.dryRun')]);
+      return result;
+    }
+
+    const decision = confirmation(plan, { noPrompt: flags['no-prompt'], canPrompt: !this.jsonEnabled() && process.stdin.isTTY === true });
+    if (decision === 'refuse') throw confirmationRequired(plan, target.alias);
+    if (decision === 'ask' && !(await this.confirm({ message: messages.getMessage('info.confirm', [orgLabel(plan)]), ms: 60_000 }))) {
+      this.print([messages.getMessage('info.cancelled')]);
+      return { ...result, cancelled: true };
+    }
+
+    this.spinner.start(messages.getMessage('info.applying'));
+    result.applied = await applyPlan(conn, plan, checked, target);
+    this.spinner.stop();
+    this.print(['', ...renderSteps(plan, result.applied)]);
+
+    this.spinner.start(messages.getMessage('info.doctor'));
+    const doctor = await runDoctor(org, conn, { apiUser: flags['api-user'], mode: plan.apiUser.mode, configPath: flags.config, typedAlias });
+    this.spinner.stop();
+    result.doctor = doctor.report;
+    const { done, total } = doctor.report.progress;
+    this.print(['', ...renderReport(doctor.report, doctor.facts), '', messages.getMessage('info.done', [done, total])]);
+    process.exitCode = setupExitCode(result.applied, doctor.report);
+    return result;
+  }
+
+  /** Human output only: under --json stdout is the result alone. */
+  private print(lines: string[]): void {
+    if (!this.jsonEnabled()) for (const line of lines) this.log(line);
+  }
+
+  private printFailedChecks(checks: Check[]): void {
+    this.table({
+      data: checkRows(checks),
+      columns: [
+        { key: 'status', name: '' },
+        { key: 'title', name: 'Check' },
+        { key: 'result', name: 'Result' },
+      ],
+      overflow: 'wrap',
+    });
+    this.log(StandardColors.error(messages.getMessage('info.notConnected')));
+  }
+}

@@ -1,0 +1,156 @@
+import { Messages } from '@salesforce/core';
+import type { ConnectResult } from '../connection/connect.js';
+import { sameUsername } from '../connection/connect.js';
+import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import {
+  type AssigneeRow,
+  type AssignmentFacts,
+  type AssignmentOutcome,
+  type FailedRow,
+  planAssignments,
+  type UserFacts,
+} from '../installation/assign.js';
+import {
+  type EventLayout,
+  type LayoutFieldsPlan,
+  type LayoutMetadata,
+  PACKAGE_EVENT_FIELDS,
+  planLayoutFields,
+} from '../installation/layout.js';
+import type { OncehubPermissionSet } from '../installation/permset.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup');
+
+/**
+ * What `sf oncehub setup` would change, decided by pure functions from facts read beforehand: the connection record,
+ * the permission set assignment of the API user and the package fields on the Event layouts in use. The plan holds
+ * what the writers need (users to insert, new layout metadata); `planJson` is its view for --json.
+ */
+
+export type PermsetStep =
+  | { status: 'ready'; permissionSet: OncehubPermissionSet; toInsert: UserFacts[]; outcome: AssignmentOutcome }
+  /** Nothing can be assigned: the package (and with it the permission set) is missing. */
+  | { status: 'blocked'; reason: string };
+
+export type LayoutChange = { layout: EventLayout; plan: LayoutFieldsPlan };
+export type LayoutStep = { status: 'ready'; layouts: LayoutChange[] } | { status: 'blocked'; reason: string };
+
+/** `record`: no record for this environment yet, or one for another user, org, alias or mode. */
+export type ConnectionStep = 'record' | 'unchanged';
+
+export type SetupPlan = {
+  org: { id: string; name: string; environment: Environment };
+  apiUser: { username: string; userId: string; mode: ConnectMode };
+  connection: ConnectionStep;
+  permset: PermsetStep;
+  layouts: LayoutStep;
+};
+
+/** Facts the plan is made from (see read.ts): the assignment facts, the Event layouts in use and their metadata. */
+export type PlanFacts = {
+  assignment: AssignmentFacts;
+  layouts: EventLayout[];
+  /** The package's Event fields that exist in the org (both, once the package is installed). */
+  fieldsInOrg: string[];
+  /** Metadata of each layout of `layouts`, same order; empty when the fields are missing (nothing was read). */
+  metadata: LayoutMetadata[];
+};
+
+export type PermissionSetView = { id: string; name: string; label: string; namespacePrefix: string | null };
+
+export type SetupPlanJson = {
+  org: SetupPlan['org'];
+  apiUser: SetupPlan['apiUser'];
+  connection: ConnectionStep;
+  permset: {
+    permissionSet: PermissionSetView | null;
+    assign: AssigneeRow[];
+    alreadyAssigned: AssigneeRow[];
+    failed: FailedRow[];
+    blocked?: string;
+  };
+  layouts: { layouts: Array<{ layout: string; add: string[]; alreadyPresent: string[] }>; blocked?: string };
+  /** How many changes the org would get: permission set assignments plus layouts to update. */
+  orgChanges: number;
+};
+
+export const permissionSetView = ({ id, name, label, namespacePrefix }: OncehubPermissionSet): PermissionSetView => ({
+  id,
+  name,
+  label,
+  namespacePrefix,
+});
+
+export function planPermset(username: string, facts: AssignmentFacts, alias: string): PermsetStep {
+  if (!facts.permissionSet) return { status: 'blocked', reason: messages.getMessage('blocked.permset', [alias]) };
+  const { toInsert, outcome } = planAssignments([username], facts);
+  return { status: 'ready', permissionSet: facts.permissionSet, toInsert, outcome };
+}
+
+export function planLayouts(facts: Pick<PlanFacts, 'layouts' | 'fieldsInOrg' | 'metadata'>, alias: string): LayoutStep {
+  const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
+  if (absent.length > 0) return { status: 'blocked', reason: messages.getMessage('blocked.layouts', [absent.join(', '), alias]) };
+  return { status: 'ready', layouts: facts.layouts.map((layout, i) => ({ layout, plan: planLayoutFields(facts.metadata[i] ?? {}) })) };
+}
+
+/** Whether the environment's record already says exactly this (the time it was made aside). */
+export function connectionStep(existing: ConnectionRecord | undefined, checked: ConnectResult): ConnectionStep {
+  if (!existing) return 'record';
+  const same =
+    sameUsername(existing.username, checked.username) &&
+    existing.orgId.slice(0, 15) === checked.orgId.slice(0, 15) &&
+    existing.userId.slice(0, 15) === checked.userId.slice(0, 15) &&
+    existing.alias === checked.alias &&
+    existing.mode === checked.mode &&
+    existing.instanceUrl === checked.instanceUrl;
+  return same ? 'unchanged' : 'record';
+}
+
+export function buildPlan(checked: ConnectResult, orgName: string, existing: ConnectionRecord | undefined, facts: PlanFacts): SetupPlan {
+  return {
+    org: { id: checked.orgId, name: orgName, environment: checked.environment },
+    apiUser: { username: checked.username, userId: checked.userId, mode: checked.mode },
+    connection: connectionStep(existing, checked),
+    permset: planPermset(checked.username, facts.assignment, checked.alias),
+    layouts: planLayouts(facts, checked.alias),
+  };
+}
+
+export const usersToAssign = (plan: SetupPlan): UserFacts[] => (plan.permset.status === 'ready' ? plan.permset.toInsert : []);
+
+/** The layouts that lack a package field. */
+export const changedLayouts = (step: LayoutStep): LayoutChange[] =>
+  step.status === 'ready' ? step.layouts.filter((l) => l.plan.added.length > 0) : [];
+
+/** Changes to the org itself (what needs confirmation on production); recording the connection is local. */
+export const orgChanges = (plan: SetupPlan): number => usersToAssign(plan).length + changedLayouts(plan.layouts).length;
+
+export const hasChanges = (plan: SetupPlan): boolean => orgChanges(plan) > 0 || plan.connection === 'record';
+
+const row = (u: UserFacts): AssigneeRow => ({ username: u.username, userId: u.id });
+
+export function planJson(plan: SetupPlan): SetupPlanJson {
+  const { permset, layouts } = plan;
+  return {
+    org: plan.org,
+    apiUser: plan.apiUser,
+    connection: plan.connection,
+    permset:
+      permset.status === 'ready'
+        ? {
+            permissionSet: permissionSetView(permset.permissionSet),
+            assign: permset.toInsert.map(row),
+            alreadyAssigned: permset.outcome.alreadyAssigned,
+            failed: permset.outcome.failed,
+          }
+        : { permissionSet: null, assign: [], alreadyAssigned: [], failed: [], blocked: permset.reason },
+    layouts:
+      layouts.status === 'ready'
+        ? {
+            layouts: layouts.layouts.map(({ layout, plan: p }) => ({ layout: layout.name, add: p.added, alreadyPresent: p.alreadyPresent })),
+          }
+        : { layouts: [], blocked: layouts.reason },
+    orgChanges: orgChanges(plan),
+  };
+}

@@ -1,0 +1,27 @@
+import type { Connection } from '@salesforce/core';
+import { fetchAssignmentFacts } from '../installation/assign.js';
+import { layoutFactsRequests, PACKAGE_EVENT_FIELDS, parseLayoutFacts, readLayoutMetadata } from '../installation/layout.js';
+import { type OrgContext, toSfError } from '../org/errors.js';
+import { sendComposite } from '../org/requests.js';
+import type { PlanFacts } from './plan.js';
+
+/**
+ * Reads what the plan needs, with the installation libraries' own readers, the two sequences side by side:
+ * the permission set and the API user (REST Composite), then its assignment (REST Composite); the Event layouts in
+ * use and the package fields (Tooling Composite), then each layout's metadata (Tooling Composite). Four requests,
+ * two round trips of latency. Layout metadata is not read when the package fields are missing: there is nothing the
+ * plan could add then.
+ */
+export async function readPlanFacts(conn: Connection, apiUsername: string, ctx: OrgContext): Promise<PlanFacts> {
+  const readLayouts = async (): Promise<Omit<PlanFacts, 'assignment'>> => {
+    const facts = await parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
+    const complete = PACKAGE_EVENT_FIELDS.every((f) => facts.fieldsInOrg.includes(f));
+    return { ...facts, metadata: complete ? await readLayoutMetadata(conn, facts.layouts) : [] };
+  };
+  try {
+    const [assignment, layouts] = await Promise.all([fetchAssignmentFacts(conn, [apiUsername]), readLayouts()]);
+    return { assignment, ...layouts };
+  } catch (err) {
+    throw toSfError(err, ctx);
+  }
+}
