@@ -6,6 +6,7 @@ import { recordConnection } from '../../src/lib/connection/state.js';
 import { sfLogin } from '../lib/connection/fake-org.js';
 import { useRealStateFile } from '../lib/connection/state-file.js';
 import { ADMIN, API_USER, apiError, completedOrg, FakeDoctorOrg, ORG_ID } from '../lib/doctor/fake-doctor-org.js';
+import { recordedConnection } from '../lib/doctor/hand-made-facts.js';
 
 type Diagnostic = { testName: string; status: string };
 
@@ -67,16 +68,7 @@ describe('sf doctor hook', () => {
   });
 
   it('checks the recorded API user of the default org', async () => {
-    await recordConnection({
-      environment: 'production',
-      alias: 'acme',
-      username: API_USER,
-      userId: '0055g0000000002AAA',
-      orgId: ORG_ID,
-      instanceUrl: 'https://acme.my.salesforce.com',
-      mode: 'standard',
-      connectedAt: '2026-11-20T10:00:00.000Z',
-    });
+    await recordConnection(recordedConnection({ alias: 'acme' }));
     await $$.stubConfig({ 'target-org': ADMIN });
     await hook({ doctor });
     expect(diagnostics.filter((d) => d.status === 'fail')).to.deep.equal([]);

@@ -6,23 +6,13 @@ import {
   judgeApiAccess,
   judgeRecordedConnection,
 } from '../../../src/lib/doctor/api-connection.js';
-import type { ConnectionRecord } from '../../../src/lib/connection/state.js';
-import { ADMIN, API_USER, ORG_ID } from './fake-doctor-org.js';
-import { apiUserFacts, completedFacts, failure, fetched, notFetched, orgFacts } from './hand-made-facts.js';
+import { ADMIN, API_USER } from './fake-doctor-org.js';
+import { apiUserFacts, completedFacts, failure, fetched, notFetched, orgFacts, recordedConnection } from './hand-made-facts.js';
 
 const ids = (checks: Array<{ id: string }>): string[] => checks.map((c) => c.id);
 const byId = (checks: Array<{ id: string; status: string }>): Record<string, string> => Object.fromEntries(checks.map((c) => [c.id, c.status]));
 
-const record: ConnectionRecord = {
-  environment: 'production',
-  alias: 'acme-api',
-  username: API_USER,
-  userId: '0055g0000000002AAA',
-  orgId: ORG_ID,
-  instanceUrl: 'https://acme.my.salesforce.com',
-  mode: 'standard',
-  connectedAt: '2026-11-20T10:00:00.000Z',
-};
+const record = recordedConnection();
 const ctx = { environment: 'production' as const, orgId: '00D5g000000ProdAAA', apiUsername: API_USER, connectCommand: 'sf oncehub connect -o acme-api' };
 
 describe('doctor/api-connection', () => {

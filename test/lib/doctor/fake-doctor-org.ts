@@ -1,4 +1,37 @@
 import type { BookingObject } from '../../../src/lib/mapping/setup-file.js';
+import {
+  apiUserRecord,
+  type ApiUserRow,
+  attributes,
+  fullAccess,
+  installedPackageRecord,
+  type OrganizationRow,
+  organizationRecord,
+  PROD_ORG_ID,
+  productionOrg,
+  profileLayoutRecord,
+  profilePermissionSet,
+  queryResult as result,
+} from '../../fakes/records.js';
+import {
+  type Answer,
+  apiError,
+  checkCompositeLimits,
+  compositeAnswer,
+  errorBody,
+  inList as listedIn,
+  isComposite,
+  isTooling,
+  isVersionDiscovery,
+  literalAfter,
+  notFound,
+  same,
+  sentRequest,
+  type SentRequest,
+  sentSubrequests,
+  soqlOf,
+  subrequestsOf,
+} from '../../fakes/requests.js';
 
 /**
  * A fake org for the doctor's unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
@@ -7,22 +40,10 @@ import type { BookingObject } from '../../../src/lib/mapping/setup-file.js';
  * records every request so tests can assert on the SOQL and on the number of round trips.
  */
 
-export type SentRequest = { method: string; url: string; body?: string };
+export type { SentRequest } from '../../fakes/requests.js';
+export { apiError, literalAfter } from '../../fakes/requests.js';
 
-export type DoctorUser = {
-  Id: string;
-  Username: string;
-  Email: string;
-  Name: string;
-  IsActive: boolean;
-  profileName: string | null;
-  licenseName: string | null;
-  apiEnabled: boolean;
-  modifyAllData: boolean;
-  editEvent: boolean;
-  /** Object permissions of the profile, e.g. { Lead: 'RCED' }. */
-  objectPerms: Record<string, string>;
-};
+export type DoctorUser = ApiUserRow & { Email: string };
 
 export type DescribeField = {
   name: string;
@@ -40,7 +61,7 @@ export type DescribeField = {
 };
 
 export type DoctorOrgData = {
-  org: { Id: string; Name: string; IsSandbox: boolean; TrialExpirationDate: string | null; OrganizationType: string; InstanceName: string };
+  org: OrganizationRow;
   users: DoctorUser[];
   packages: Array<{ namespace: string; name: string }>;
   permissionSets: Array<{ Id: string; Name: string; Label: string; NamespacePrefix: string | null }>;
@@ -53,7 +74,7 @@ export type DoctorOrgData = {
   assignmentRules: Array<{ object: string; name: string }>;
 };
 
-export const ORG_ID = '00D5g000000ProdAAA';
+export const ORG_ID = PROD_ORG_ID;
 export const ADMIN = 'admin@acme.example';
 export const API_USER = 'api@acme.example';
 export const PACKAGE_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'];
@@ -64,25 +85,8 @@ export const ONCEHUB_PERMSET = {
   NamespacePrefix: 'ScheduleOnce',
 };
 
-export function apiError(errorCode: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name: errorCode, errorCode, data: { errorCode, message }, status });
-}
-
 export function doctorUser(username: string, n: number, overrides: Partial<DoctorUser> = {}): DoctorUser {
-  return {
-    Id: `0055g${String(n).padStart(10, '0')}AAA`,
-    Username: username,
-    Email: username,
-    Name: username.split('@')[0],
-    IsActive: true,
-    profileName: 'System Administrator',
-    licenseName: 'Salesforce',
-    apiEnabled: true,
-    modifyAllData: true,
-    editEvent: true,
-    objectPerms: { Lead: 'RCED', Account: 'RCED', Contact: 'RCED', Case: 'RCED' },
-    ...overrides,
-  };
+  return { Id: `0055g${String(n).padStart(10, '0')}AAA`, Username: username, Email: username, Name: username.split('@')[0], ...fullAccess(), ...overrides };
 }
 
 export function field(name: string, type: string, overrides: Partial<DescribeField> = {}): DescribeField {
@@ -158,7 +162,7 @@ export function standardObjects(): Record<BookingObject, DescribeField[]> {
 /** A new org: the admin is a fine API user, but nothing of OnceHub is installed; standard duplicate rules are on. */
 export function freshOrg(): DoctorOrgData {
   return {
-    org: { Id: ORG_ID, Name: 'Acme Inc.', IsSandbox: false, TrialExpirationDate: null, OrganizationType: 'Enterprise Edition', InstanceName: 'NA139' },
+    org: productionOrg(),
     users: [doctorUser(ADMIN, 1)],
     packages: [{ namespace: 'sf_com_apps', name: 'Salesforce Connected Apps' }],
     permissionSets: [],
@@ -189,41 +193,10 @@ export function completedOrg(): DoctorOrgData {
   };
 }
 
-const attributes = (type: string, tooling = false): { type: string; url: string } => ({
-  type,
-  url: `/services/data/v62.0/${tooling ? 'tooling/' : ''}sobjects/${type}/x`,
-});
-const result = (records: unknown[], tooling = false): Record<string, unknown> => ({
-  ...(tooling ? { size: records.length, queryLocator: null, entityTypeName: 'X' } : {}),
-  totalSize: records.length,
-  done: true,
-  records,
-});
-
-/** The literal of `Field = '…'`, unescaped independently of the code under test. */
-export function literalAfter(soql: string, name: string): string | undefined {
-  const match = new RegExp(`${name.replace('.', '\\.')} = '((?:\\\\.|[^'\\\\])*)'`).exec(soql);
-  return match?.[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
-}
-
-/** The literals of `Field IN ('a','b')`, unescaped. */
+/** The literals of `Field IN ('a','b')`, unescaped ([] without such a list). */
 export function inList(soql: string, name: string): string[] {
-  const start = new RegExp(`${name.replace('.', '\\.')} IN \\(`).exec(soql);
-  if (!start) return [];
-  const values: string[] = [];
-  const literal = /'((?:\\.|[^'\\])*)'\s*([,)])/y;
-  literal.lastIndex = start.index + start[0].length;
-  for (let m = literal.exec(soql); m; m = literal.exec(soql)) {
-    values.push(m[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c));
-    if (m[2] === ')') break;
-  }
-  return values;
+  return listedIn(soql, name) ?? [];
 }
-
-const soqlOf = (url: string): string | undefined => new URL(url, 'http://x').searchParams.get('q') ?? undefined;
-const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-type Answer = { httpStatusCode: number; body: unknown };
 
 export class FakeDoctorOrg {
   public readonly requests: SentRequest[] = [];
@@ -238,16 +211,12 @@ export class FakeDoctorOrg {
 
   /** Requests to the org, without sf's own API-version discovery (`GET /services/data`). */
   public get orgRequests(): SentRequest[] {
-    return this.requests.filter((r) => !/\/services\/data\/?$/.test(new URL(r.url, 'http://x').pathname));
+    return this.requests.filter((r) => !isVersionDiscovery(r.url));
   }
 
   /** Every subrequest sent, with its SOQL when it is a query. */
   public get subrequests(): Array<{ composite: string; url: string; soql?: string }> {
-    return this.requests.flatMap((r) => {
-      if (!r.body || !/\/composite$/.test(r.url)) return [];
-      const body = JSON.parse(r.body) as { compositeRequest: Array<{ url: string }> };
-      return body.compositeRequest.map((s) => ({ composite: r.url, url: s.url, soql: soqlOf(s.url) }));
-    });
+    return sentSubrequests(this.requests).map((s) => ({ ...s, soql: soqlOf(s.url) }));
   }
 
   public get soql(): string[] {
@@ -255,16 +224,14 @@ export class FakeDoctorOrg {
   }
 
   public handle(request: unknown): Promise<unknown> {
-    const sent: SentRequest =
-      typeof request === 'string' ? { method: 'GET', url: request } : { method: 'GET', ...(request as Partial<SentRequest> & { url: string }) };
+    const sent = sentRequest(request);
     this.requests.push(sent);
-    const path = new URL(sent.url, 'http://x').pathname;
-    if (/\/services\/data\/?$/.test(path)) return Promise.resolve([{ label: "Spring '25", url: '/services/data/v62.0', version: '62.0' }]);
+    if (isVersionDiscovery(sent.url)) return Promise.resolve([{ label: "Spring '25", url: '/services/data/v62.0', version: '62.0' }]);
     if (this.fault) return Promise.reject(this.fault);
     if (this.rawAnswer !== undefined) return Promise.resolve(this.rawAnswer);
-    if (sent.method === 'POST' && /\/composite$/.test(path)) {
+    if (sent.method === 'POST' && isComposite(sent.url)) {
       try {
-        return Promise.resolve(this.composite(sent.body ?? '{}', path.includes('/tooling/')));
+        return Promise.resolve(this.composite(sent.body ?? '{}', isTooling(sent.url)));
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -273,36 +240,33 @@ export class FakeDoctorOrg {
   }
 
   private composite(body: string, tooling: boolean): unknown {
-    const { compositeRequest } = JSON.parse(body) as { compositeRequest: Array<{ referenceId: string; method: string; url: string }> };
-    if (compositeRequest.length > 25) throw apiError('INVALID_BATCH_REQUEST', 'more than 25 subrequests');
-    if (compositeRequest.filter((s) => soqlOf(s.url) !== undefined).length > 5) throw apiError('INVALID_BATCH_REQUEST', 'more than 5 queries');
-    return {
-      compositeResponse: compositeRequest.map((sub) => ({ referenceId: sub.referenceId, httpHeaders: {}, ...this.subAnswer(sub.url, tooling) })),
-    };
+    const compositeRequest = subrequestsOf(body);
+    checkCompositeLimits(compositeRequest);
+    return compositeAnswer(compositeRequest, (sub) => this.subAnswer(sub.url, tooling));
   }
 
   private subAnswer(url: string, tooling: boolean): Answer {
     const fault = this.subFaults.find((f) => f.match.test(decodeURIComponent(url)));
-    if (fault) return { httpStatusCode: fault.status, body: [{ errorCode: fault.errorCode, message: fault.message }] };
-    if (tooling !== url.includes('/tooling/')) return { httpStatusCode: 400, body: [{ errorCode: 'INVALID_BATCH_REQUEST', message: `wrong Composite for ${url}` }] };
+    if (fault) return { httpStatusCode: fault.status, body: errorBody(fault.errorCode, fault.message) };
+    if (tooling !== url.includes('/tooling/')) return { httpStatusCode: 400, body: errorBody('INVALID_BATCH_REQUEST', `wrong Composite for ${url}`) };
     const describe = /\/sobjects\/(\w+)\/describe$/.exec(url);
     if (describe) return this.describe(describe[1]);
     const layout = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(url);
     if (layout) return this.layout(layout[1]);
     const soql = soqlOf(url);
     if (soql !== undefined) return { httpStatusCode: 200, body: this.query(soql, tooling) };
-    return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    return notFound();
   }
 
   private describe(object: string): Answer {
     const fields = this.data.objects[object as BookingObject];
-    if (!fields) return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    if (!fields) return notFound();
     return { httpStatusCode: 200, body: { name: object, label: object, createable: true, fields } };
   }
 
   private layout(layoutId: string): Answer {
     const layout = this.data.layouts.find((l) => l.Id === layoutId);
-    if (!layout) return { httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    if (!layout) return notFound();
     const items = layout.fields.map((f) => ({ behavior: 'Edit', field: f }));
     return {
       httpStatusCode: 200,
@@ -317,19 +281,19 @@ export class FakeDoctorOrg {
 
   private query(soql: string, tooling: boolean): unknown {
     const { data } = this;
-    if (/FROM Organization$/.test(soql)) return result([{ attributes: attributes('Organization'), ...data.org }]);
+    if (/FROM Organization$/.test(soql)) return result([organizationRecord(data.org)]);
     if (/FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN \(SELECT ProfileId FROM User WHERE Username = /.test(soql)) {
       const user = this.user(literalAfter(soql, 'Username'));
-      return result(user ? [profileAccess(user)] : []);
+      return result(user ? [profilePermissionSet(user.objectPerms)] : []);
     }
     if (/^SELECT [^()]* FROM User WHERE Username = /.test(soql)) {
       const user = this.user(literalAfter(soql, 'Username'));
-      return result(user ? [userRecord(user)] : []);
+      return result(user ? [apiUserRecord(user)] : []);
     }
     if (/FROM User WHERE Username IN /.test(soql)) {
       const wanted = [...inList(soql, 'Username'), ...inList(soql, 'Email')];
       const users = data.users.filter((u) => wanted.some((w) => same(w, u.Username) || same(w, u.Email)));
-      return result(users.map(userRecord));
+      return result(users.map((u) => apiUserRecord(u)));
     }
     if (/FROM PermissionSet WHERE IsOwnedByProfile = false/.test(soql)) {
       const labels = inList(soql, 'Label');
@@ -354,28 +318,24 @@ export class FakeDoctorOrg {
     }
     if (tooling && /FROM InstalledSubscriberPackage$/.test(soql)) {
       return result(
-        data.packages.map((p, i) => ({
-          attributes: attributes('InstalledSubscriberPackage', true),
-          Id: `0A35g000000000${i}AAA`,
-          SubscriberPackageId: `0335g000000000${i}AAA`,
-          SubscriberPackage: { attributes: attributes('SubscriberPackage', true), NamespacePrefix: p.namespace, Name: p.name },
-          SubscriberPackageVersion: { attributes: attributes('SubscriberPackageVersion', true), Id: `04t5g000000000${i}AAA`, Name: 'Spring', MajorVersion: 3, MinorVersion: 12, PatchVersion: 0, BuildNumber: 1 },
-        })),
+        data.packages.map((p, i) =>
+          installedPackageRecord({
+            Id: `0A35g000000000${i}AAA`,
+            SubscriberPackageId: `0335g000000000${i}AAA`,
+            namespace: p.namespace,
+            name: p.name,
+            version: { Id: `04t5g000000000${i}AAA`, Name: 'Spring', MajorVersion: 3, MinorVersion: 12, PatchVersion: 0, BuildNumber: 1 },
+          })
+        ),
         true
       );
     }
     if (tooling && /FROM ProfileLayout WHERE TableEnumOrId = 'Event'$/.test(soql)) {
       return result(
         data.layouts.flatMap((l) =>
-          l.profiles.map((profile) => ({
-            attributes: attributes('ProfileLayout', true),
-            Id: '01G5g0000000001AAA',
-            LayoutId: l.Id,
-            Layout: { attributes: attributes('Layout', true), Name: l.Name },
-            ProfileId: '00e5g0000000001AAA',
-            Profile: { attributes: attributes('Profile', true), Name: profile },
-            RecordTypeId: null,
-          }))
+          l.profiles.map((profileName) =>
+            profileLayoutRecord({ Id: '01G5g0000000001AAA', LayoutId: l.Id, layoutName: l.Name, ProfileId: '00e5g0000000001AAA', profileName })
+          )
         ),
         true
       );
@@ -401,39 +361,4 @@ export class FakeDoctorOrg {
   private user(username: string | undefined): DoctorUser | undefined {
     return this.data.users.find((u) => same(u.Username, username ?? ''));
   }
-}
-
-function userRecord(user: DoctorUser): unknown {
-  return {
-    attributes: attributes('User'),
-    Id: user.Id,
-    Username: user.Username,
-    Email: user.Email,
-    Name: user.Name,
-    IsActive: user.IsActive,
-    ProfileId: '00e5g000000ProfAAA',
-    Profile:
-      user.profileName === null
-        ? null
-        : {
-            attributes: attributes('Profile'),
-            Name: user.profileName,
-            UserLicense: user.licenseName === null ? null : { attributes: attributes('UserLicense'), Name: user.licenseName },
-            PermissionsApiEnabled: user.apiEnabled,
-            PermissionsModifyAllData: user.modifyAllData,
-            PermissionsEditEvent: user.editEvent,
-          },
-  };
-}
-
-function profileAccess(user: DoctorUser): unknown {
-  const rows = Object.entries(user.objectPerms).map(([SobjectType, access]) => ({
-    attributes: attributes('ObjectPermissions'),
-    SobjectType,
-    PermissionsRead: access.includes('R'),
-    PermissionsCreate: access.includes('C'),
-    PermissionsEdit: access.includes('E'),
-    PermissionsDelete: access.includes('D'),
-  }));
-  return { attributes: attributes('PermissionSet'), Id: '0PS5g000000ProfAAA', ObjectPerms: rows.length ? result(rows) : null };
 }

@@ -1,4 +1,5 @@
 import type { ApiUserFacts, OrgFacts } from '../../../src/lib/connection/api-user.js';
+import type { ConnectionRecord } from '../../../src/lib/connection/state.js';
 import { type DoctorFacts, fetched, type Fetched, notFetched } from '../../../src/lib/doctor/facts.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../../../src/lib/mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../../../src/lib/validation/fields.js';
@@ -37,23 +38,27 @@ export function apiUserFacts(overrides: Partial<ApiUserFacts> = {}): ApiUserFact
   };
 }
 
+/** The connection `sf oncehub connect` records for api@acme.example in production. */
+export function recordedConnection(overrides: Partial<ConnectionRecord> = {}): ConnectionRecord {
+  return {
+    environment: 'production',
+    alias: 'acme-api',
+    username: API_USER,
+    userId: '0055g0000000002AAA',
+    orgId: ORG_ID,
+    instanceUrl: 'https://acme.my.salesforce.com',
+    mode: 'standard',
+    connectedAt: '2026-11-20T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
 export function completedFacts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
   return {
     target: { alias: 'acme', username: ADMIN, orgId: ORG_ID, instanceUrl: 'https://acme.my.salesforce.com/', knownEnvironment: 'production' },
     mode: 'standard',
     apiUser: { username: API_USER, source: 'recorded', localAlias: 'acme-api' },
-    connections: {
-      production: {
-        environment: 'production',
-        alias: 'acme-api',
-        username: API_USER,
-        userId: '0055g0000000002AAA',
-        orgId: ORG_ID,
-        instanceUrl: 'https://acme.my.salesforce.com',
-        mode: 'standard',
-        connectedAt: '2026-11-20T10:00:00.000Z',
-      },
-    },
+    connections: { production: recordedConnection() },
     org: fetched(orgFacts()),
     apiUserFacts: fetched(apiUserFacts()),
     installation: {

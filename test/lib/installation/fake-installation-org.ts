@@ -1,3 +1,24 @@
+import { attributes, installedPackageRecord, profileLayoutRecord, queryResult as query, saveFailure as failure, userLicense } from '../../fakes/records.js';
+import {
+  apiError,
+  checkCompositeLimits,
+  compositeAnswer,
+  errorAnswer,
+  inList,
+  isCollectionsInsert,
+  isComposite,
+  isTooling,
+  literalAfter,
+  pathOf,
+  sentRequest,
+  type SentRequest,
+  sentSubrequests,
+  soqlOf as queryParameter,
+  type Subrequest,
+  subrequestsOf,
+  writesOf,
+} from '../../fakes/requests.js';
+
 /**
  * A fake org for the Installation unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
  * requests the plugin sends (Composite bodies, Tooling Composite, sObject Collections, plain queries), answers them
@@ -5,7 +26,8 @@
  * every request so tests can assert on the SOQL, the bodies and the number of round trips.
  */
 
-export type SentRequest = { method: string; url: string; body?: string };
+export type { SentRequest } from '../../fakes/requests.js';
+export { apiError, inList, literalAfter } from '../../fakes/requests.js';
 
 export type FakeUser = { Id: string; Username: string; IsActive: boolean; license: string | null };
 export type FakePermissionSet = { Id: string; Name: string; Label: string; NamespacePrefix: string | null; license: string | null };
@@ -32,47 +54,11 @@ export const ONCEHUB_PERMSET: FakePermissionSet = {
 
 export const PACKAGE_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'];
 
-/** An error shaped like the HttpApiError jsforce throws for a non-2xx REST answer. */
-export function apiError(errorCode: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name: errorCode, errorCode, data: { errorCode, message }, status });
-}
-
 /** User ids that look like Salesforce's: 005 + 15 characters. */
 export const userId = (n: number): string => `0055g${String(n).padStart(10, '0')}AAA`;
 
 export function user(n: number, overrides: Partial<FakeUser> = {}): FakeUser {
   return { Id: userId(n), Username: `user${n}@acme.example`, IsActive: true, license: 'Salesforce', ...overrides };
-}
-
-const attributes = (type: string, tooling = false): { type: string; url: string } => ({
-  type,
-  url: `/services/data/v62.0/${tooling ? 'tooling/' : ''}sobjects/${type}/x`,
-});
-const query = (records: unknown[], tooling = false): Record<string, unknown> => ({
-  ...(tooling ? { size: records.length, queryLocator: null, entityTypeName: 'X' } : {}),
-  totalSize: records.length,
-  done: true,
-  records,
-});
-
-/** The string literals of the SOQL's `Field IN (…)` list, with SOQL escapes undone (independently of the code under test). */
-export function inList(soql: string, field: string): string[] | undefined {
-  const start = new RegExp(`${field.replace('.', '\\.')} IN \\(`).exec(soql);
-  if (!start) return undefined;
-  const values: string[] = [];
-  const literal = /'((?:\\.|[^'\\])*)'\s*([,)])/y;
-  literal.lastIndex = start.index + start[0].length;
-  for (let m = literal.exec(soql); m; m = literal.exec(soql)) {
-    values.push(m[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c));
-    if (m[2] === ')') break;
-  }
-  return values;
-}
-
-/** The literal of `Field = '…'`, unescaped. */
-export function literalAfter(soql: string, field: string): string | undefined {
-  const match = new RegExp(`(?:^|[ (])${field.replace('.', '\\.')} = '((?:\\\\.|[^'\\\\])*)'`).exec(soql);
-  return match?.[1].replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
 }
 
 export class FakeInstallationOrg {
@@ -91,20 +77,14 @@ export class FakeInstallationOrg {
 
   /** The SOQL of every query sent, through Composite or directly, in order. */
   public get soql(): string[] {
-    return this.requests.flatMap((r) => {
-      if (r.body && /\/composite$/.test(r.url)) {
-        const body = JSON.parse(r.body) as { compositeRequest: Array<{ url: string }> };
-        return body.compositeRequest.flatMap((s) => soqlOf(s.url) ?? []);
-      }
-      return soqlOf(r.url) ?? [];
-    });
+    return this.requests.flatMap((r) =>
+      r.body && isComposite(r.url) ? sentSubrequests([r]).flatMap((s) => soqlOf(s.url) ?? []) : soqlOf(r.url) ?? []
+    );
   }
 
   /** Requests that change something: collection inserts and Composite bodies carrying PATCH subrequests. */
   public get writes(): SentRequest[] {
-    return this.requests.filter(
-      (r) => /\/composite\/sobjects$/.test(r.url) || (r.body ?? '').includes('"method":"PATCH"')
-    );
+    return writesOf(this.requests);
   }
 
   public layout(name: string): FakeLayout {
@@ -114,8 +94,7 @@ export class FakeInstallationOrg {
   }
 
   public handle(request: unknown): Promise<unknown> {
-    const sent: SentRequest =
-      typeof request === 'string' ? { method: 'GET', url: request } : { method: 'GET', ...(request as Partial<SentRequest> & { url: string }) };
+    const sent = sentRequest(request);
     this.requests.push(sent);
     try {
       if (this.fault) throw this.fault;
@@ -126,40 +105,32 @@ export class FakeInstallationOrg {
   }
 
   private answer(sent: SentRequest): unknown {
-    const path = new URL(sent.url, 'http://x').pathname;
-    if (sent.method === 'POST' && /\/composite$/.test(path)) return this.composite(sent.body ?? '{}', path.includes('/tooling/'));
-    if (sent.method === 'POST' && /\/composite\/sobjects$/.test(path)) return this.insert(sent.body ?? '{}');
+    if (sent.method === 'POST' && isComposite(sent.url)) return this.composite(sent.body ?? '{}', isTooling(sent.url));
+    if (sent.method === 'POST' && isCollectionsInsert(sent.url)) return this.insert(sent.body ?? '{}');
     const soql = soqlOf(sent.url);
-    if (sent.method === 'GET' && soql !== undefined) return this.query(soql, path.includes('/tooling/'));
+    if (sent.method === 'GET' && soql !== undefined) return this.query(soql, isTooling(sent.url));
     throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
   }
 
   private composite(body: string, tooling: boolean): unknown {
-    const { compositeRequest } = JSON.parse(body) as {
-      compositeRequest: Array<{ referenceId: string; method: string; url: string; body?: { Metadata?: Record<string, unknown> } }>;
-    };
-    if (compositeRequest.length > 25) throw apiError('INVALID_BATCH_REQUEST', 'more than 25 subrequests');
-    const queries = compositeRequest.filter((s) => soqlOf(s.url) !== undefined).length;
-    if (queries > 5) throw apiError('INVALID_BATCH_REQUEST', 'more than 5 queries');
-    return {
-      compositeResponse: compositeRequest.map((sub) => {
-        try {
-          if (tooling !== sub.url.includes('/tooling/')) throw apiError('INVALID_BATCH_REQUEST', `wrong Composite for ${sub.url}`);
-          const soql = soqlOf(sub.url);
-          if (sub.method === 'GET' && soql !== undefined) return ok(sub.referenceId, this.query(soql, tooling));
-          const layoutId = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(sub.url)?.[1];
-          if (layoutId && sub.method === 'GET') return ok(sub.referenceId, this.layoutRecord(layoutId));
-          if (layoutId && sub.method === 'PATCH') {
-            this.patchLayout(layoutId, sub.body?.Metadata);
-            return { referenceId: sub.referenceId, httpStatusCode: 204, httpHeaders: {}, body: null };
-          }
-          throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
-        } catch (err) {
-          const e = err as { errorCode?: string; message: string; status?: number };
-          return { referenceId: sub.referenceId, httpStatusCode: e.status ?? 400, httpHeaders: {}, body: [{ errorCode: e.errorCode, message: e.message }] };
+    const compositeRequest = subrequestsOf<Subrequest & { body?: { Metadata?: Record<string, unknown> } }>(body);
+    checkCompositeLimits(compositeRequest);
+    return compositeAnswer(compositeRequest, (sub) => {
+      try {
+        if (tooling !== sub.url.includes('/tooling/')) throw apiError('INVALID_BATCH_REQUEST', `wrong Composite for ${sub.url}`);
+        const soql = soqlOf(sub.url);
+        if (sub.method === 'GET' && soql !== undefined) return { httpStatusCode: 200, body: this.query(soql, tooling) };
+        const layoutId = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(sub.url)?.[1];
+        if (layoutId && sub.method === 'GET') return { httpStatusCode: 200, body: this.layoutRecord(layoutId) };
+        if (layoutId && sub.method === 'PATCH') {
+          this.patchLayout(layoutId, sub.body?.Metadata);
+          return { httpStatusCode: 204, body: null };
         }
-      }),
-    };
+        throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
+      } catch (err) {
+        return errorAnswer(err);
+      }
+    });
   }
 
   private query(soql: string, tooling: boolean): unknown {
@@ -185,15 +156,9 @@ export class FakeInstallationOrg {
       case 'ProfileLayout':
         return query(
           this.data.layouts.flatMap((l) =>
-            l.profiles.map((p) => ({
-              attributes: attributes('ProfileLayout', true),
-              Id: `01G${l.Id.slice(3)}`,
-              LayoutId: l.Id,
-              Layout: { attributes: attributes('Layout', true), Name: l.Name },
-              ProfileId: '00e5g000000ProfAAA',
-              Profile: { attributes: attributes('Profile', true), Name: p },
-              RecordTypeId: null,
-            }))
+            l.profiles.map((profileName) =>
+              profileLayoutRecord({ Id: `01G${l.Id.slice(3)}`, LayoutId: l.Id, layoutName: l.Name, ProfileId: '00e5g000000ProfAAA', profileName })
+            )
           ),
           true
         );
@@ -271,12 +236,9 @@ export class FakeInstallationOrg {
   }
 }
 
-const ok = (referenceId: string, body: unknown): unknown => ({ referenceId, httpStatusCode: 200, httpHeaders: {}, body });
-const failure = (statusCode: string, message: string): unknown => ({ success: false, errors: [{ statusCode, message, fields: [] }] });
-
+/** The SOQL of a query URL (`…/query?q=`), else undefined. */
 function soqlOf(url: string): string | undefined {
-  const parsed = new URL(url, 'http://x');
-  return /\/query$/.test(parsed.pathname) ? parsed.searchParams.get('q') ?? '' : undefined;
+  return /\/query$/.test(pathOf(url)) ? queryParameter(url) ?? '' : undefined;
 }
 
 function permissionSetRecord(p: FakePermissionSet): unknown {
@@ -287,7 +249,7 @@ function permissionSetRecord(p: FakePermissionSet): unknown {
     Label: p.Label,
     NamespacePrefix: p.NamespacePrefix,
     LicenseId: p.license ? '1005g000000LicAAA' : null,
-    License: p.license ? { attributes: attributes('UserLicense'), Name: p.license } : null,
+    License: userLicense(p.license),
   };
 }
 
@@ -299,28 +261,20 @@ function userRecord(u: FakeUser): unknown {
     IsActive: u.IsActive,
     Profile: {
       attributes: attributes('Profile'),
-      UserLicense: u.license ? { attributes: attributes('UserLicense'), Name: u.license } : null,
+      UserLicense: userLicense(u.license),
     },
   };
 }
 
 function packageRecord(p: FakePackage, i: number): unknown {
   const [MajorVersion, MinorVersion, PatchVersion, BuildNumber] = p.version;
-  return {
-    attributes: attributes('InstalledSubscriberPackage', true),
+  return installedPackageRecord({
     Id: `0A35g00000000${i}xAAA`,
     SubscriberPackageId: `0335g00000000${i}xAAA`,
-    SubscriberPackage: { attributes: attributes('SubscriberPackage', true), NamespacePrefix: p.namespace, Name: p.name },
-    SubscriberPackageVersion: {
-      attributes: attributes('SubscriberPackageVersion', true),
-      Id: p.versionId,
-      Name: `v${MajorVersion}.${MinorVersion}`,
-      MajorVersion,
-      MinorVersion,
-      PatchVersion,
-      BuildNumber,
-    },
-  };
+    namespace: p.namespace,
+    name: p.name,
+    version: { Id: p.versionId, Name: `v${MajorVersion}.${MinorVersion}`, MajorVersion, MinorVersion, PatchVersion, BuildNumber },
+  });
 }
 
 /** A Tooling Layout Metadata as Salesforce returns it: unset properties are null, sections hold columns of items. */

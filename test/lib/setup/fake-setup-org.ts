@@ -1,12 +1,24 @@
+import { queryResult as query, saveFailure } from '../../fakes/records.js';
 import {
-  apiError,
-  type DoctorOrgData,
-  FakeDoctorOrg,
-  inList,
+  checkCompositeLimits,
+  errorBody,
+  isCollectionsInsert,
+  isComposite,
+  isVersionDiscovery,
   literalAfter,
-  PACKAGE_FIELDS,
+  notFound,
+  pathOf,
+  same,
+  sentRequest,
   type SentRequest,
-} from '../doctor/fake-doctor-org.js';
+  sentSubrequests,
+  soqlOf,
+  subAnswer as answer,
+  type SubAnswer,
+  subrequestsOf,
+  writesOf,
+} from '../../fakes/requests.js';
+import { type DoctorOrgData, FakeDoctorOrg, inList, PACKAGE_FIELDS } from '../doctor/fake-doctor-org.js';
 
 /**
  * A fake org for `setup`'s unit tests: the doctor's fake (which already answers connect's and the doctor's requests)
@@ -16,20 +28,8 @@ import {
  */
 
 type Sub = { referenceId: string; method?: string; url: string; body?: { Metadata?: Metadata } };
-type SubAnswer = { referenceId: string; httpStatusCode: number; httpHeaders: Record<string, string>; body: unknown };
 type LayoutItem = { field?: string | null };
 type Metadata = { layoutSections?: Array<{ layoutColumns?: Array<{ layoutItems?: LayoutItem[] | null }> | null }> | null };
-
-const soqlOf = (url: string): string | undefined => new URL(url, 'http://x').searchParams.get('q') ?? undefined;
-const pathOf = (url: string): string => new URL(url, 'http://x').pathname;
-const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-const answer = (referenceId: string, httpStatusCode: number, body: unknown): SubAnswer => ({ referenceId, httpStatusCode, httpHeaders: {}, body });
-const query = (records: unknown[], tooling = false): unknown => ({
-  ...(tooling ? { size: records.length, queryLocator: null, entityTypeName: 'X' } : {}),
-  totalSize: records.length,
-  done: true,
-  records,
-});
 
 export class FakeSetupOrg {
   public readonly requests: SentRequest[] = [];
@@ -51,20 +51,17 @@ export class FakeSetupOrg {
 
   /** Requests to the org, without sf's API-version discovery. */
   public get orgRequests(): SentRequest[] {
-    return this.requests.filter((r) => !/\/services\/data\/?$/.test(pathOf(r.url)));
+    return this.requests.filter((r) => !isVersionDiscovery(r.url));
   }
 
   /** Requests that change something: collection inserts and Composites carrying a PATCH. */
   public get writes(): SentRequest[] {
-    return this.requests.filter((r) => /\/composite\/sobjects$/.test(pathOf(r.url)) || (r.body ?? '').includes('"method":"PATCH"'));
+    return writesOf(this.requests);
   }
 
   /** The SOQL of every subrequest, in order. */
   public get soql(): string[] {
-    return this.requests.flatMap((r) => {
-      if (!r.body || !/\/composite$/.test(pathOf(r.url))) return [];
-      return (JSON.parse(r.body) as { compositeRequest: Sub[] }).compositeRequest.flatMap((s) => soqlOf(s.url) ?? []);
-    });
+    return sentSubrequests(this.requests).flatMap((s) => soqlOf(s.url) ?? []);
   }
 
   /** Forgets the requests sent so far (to count those of a second run). */
@@ -78,20 +75,17 @@ export class FakeSetupOrg {
   }
 
   public async handle(request: unknown): Promise<unknown> {
-    const sent: SentRequest =
-      typeof request === 'string' ? { method: 'GET', url: request } : { method: 'GET', ...(request as Partial<SentRequest> & { url: string }) };
+    const sent = sentRequest(request);
     this.requests.push(sent);
-    const path = pathOf(sent.url);
-    if (this.fault && !/\/services\/data\/?$/.test(path)) throw this.fault;
-    if (sent.method === 'POST' && /\/composite\/sobjects$/.test(path)) return this.insert(sent.body ?? '{}');
-    if (sent.method === 'POST' && /\/composite$/.test(path)) return this.composite(sent.url, sent.body ?? '{}');
+    if (this.fault && !isVersionDiscovery(sent.url)) throw this.fault;
+    if (sent.method === 'POST' && isCollectionsInsert(sent.url)) return this.insert(sent.body ?? '{}');
+    if (sent.method === 'POST' && isComposite(sent.url)) return this.composite(sent.url, sent.body ?? '{}');
     return this.doctor.handle(request);
   }
 
   private async composite(url: string, body: string): Promise<unknown> {
-    const { compositeRequest } = JSON.parse(body) as { compositeRequest: Sub[] };
-    if (compositeRequest.length > 25) throw apiError('INVALID_BATCH_REQUEST', 'more than 25 subrequests');
-    if (compositeRequest.filter((s) => soqlOf(s.url) !== undefined).length > 5) throw apiError('INVALID_BATCH_REQUEST', 'more than 5 queries');
+    const compositeRequest = subrequestsOf<Sub>(body);
+    checkCompositeLimits(compositeRequest);
     const answers: SubAnswer[] = [];
     for (const sub of compositeRequest) {
       answers.push(this.own(sub) ?? (await this.delegate(url, sub)));
@@ -129,10 +123,8 @@ export class FakeSetupOrg {
 
   private patchLayout(referenceId: string, id: string, metadata: Metadata | undefined): SubAnswer {
     const layout = this.data.layouts.find((l) => l.Id === id);
-    if (!layout) return answer(referenceId, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
-    if (this.readonlyLayouts.has(id)) {
-      return answer(referenceId, 400, [{ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' }]);
-    }
+    if (!layout) return { referenceId, httpHeaders: {}, ...notFound() };
+    if (this.readonlyLayouts.has(id)) return answer(referenceId, 400, errorBody('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id'));
     layout.fields = (metadata?.layoutSections ?? []).flatMap((s) =>
       (s.layoutColumns ?? []).flatMap((c) => (c.layoutItems ?? []).flatMap((i) => (i.field ? [i.field] : [])))
     );
@@ -144,10 +136,9 @@ export class FakeSetupOrg {
     if (allOrNone) throw new Error('the plugin must insert with allOrNone false');
     return records.map((r, i) => {
       const assignee = this.data.users.find((u) => u.Id === r.AssigneeId);
-      if (!assignee) return { success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id' }] };
+      if (!assignee) return saveFailure('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
       if (this.unlicensed.has(assignee.Username)) {
-        const message = "The user license doesn't match the user license of the permission set: OnceHub connector for Salesforce";
-        return { success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message }] };
+        return saveFailure('FIELD_INTEGRITY_EXCEPTION', "The user license doesn't match the user license of the permission set: OnceHub connector for Salesforce");
       }
       this.data.assignments.push({ username: assignee.Username, PermissionSetId: r.PermissionSetId });
       return { id: `0Pa5g0000000Ne${i}AAA`, success: true, errors: [] };
