@@ -24,17 +24,7 @@ const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
  */
 
 /** What `connect` returns (and prints under --json). `connectedAt` is set only when the connection was recorded. */
-export type ConnectResult = {
-  environment: Environment;
-  alias: string;
-  username: string;
-  userId: string;
-  orgId: string;
-  instanceUrl: string;
-  mode: ConnectMode;
-  connectedAt?: string;
-  checks: Check[];
-};
+export type ConnectResult = Omit<ConnectionRecord, 'connectedAt'> & { connectedAt?: string; checks: Check[] };
 
 /** The org and user sf is logged in as, from sf's own auth data (no request to the org). */
 export type ConnectTarget = OrgContext & {
