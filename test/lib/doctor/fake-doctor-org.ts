@@ -32,6 +32,7 @@ import {
   soqlOf,
   subrequestsOf,
 } from '../../fakes/requests.js';
+import type { FieldFact } from '../../../src/lib/validation/fields.js';
 
 /**
  * A fake org for the doctor's unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
@@ -45,18 +46,8 @@ export { apiError, literalAfter } from '../../fakes/requests.js';
 
 export type DoctorUser = ApiUserRow & { Email: string };
 
-export type DescribeField = {
-  name: string;
-  label: string;
-  type: string;
-  length: number;
-  nillable: boolean;
-  createable: boolean;
-  updateable: boolean;
-  defaultedOnCreate: boolean;
-  calculated: boolean;
-  autoNumber: boolean;
-  restrictedPicklist: boolean;
+/** A field as Salesforce's describe answers it: the plugin's FieldFact, with describe's fuller picklist entries. */
+export type DescribeField = Omit<FieldFact, 'picklistValues'> & {
   picklistValues: Array<{ value: string; label: string; active: boolean; defaultValue: boolean }>;
 };
 
