@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
 import {
-  checkRows,
+  checksTable,
   connect,
   type ConnectOutcome,
   type ConnectResult,
@@ -9,7 +9,9 @@ import {
   environmentFromFlags,
   explainOrgFlagError,
   retryCommand,
+  typedTargetOrg,
 } from '../../lib/connection/connect.js';
+import { apiUserFlag, environmentFlags, modeFlagDefaultStandard } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
@@ -28,26 +30,9 @@ export default class Connect extends SfCommand<ConnectResult> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    sandbox: Flags.boolean({
-      summary: messages.getMessage('flags.sandbox.summary'),
-      description: messages.getMessage('flags.sandbox.description'),
-      exclusive: ['production'],
-    }),
-    production: Flags.boolean({
-      summary: messages.getMessage('flags.production.summary'),
-      description: messages.getMessage('flags.production.description'),
-      exclusive: ['sandbox'],
-    }),
-    'api-user': Flags.string({
-      summary: messages.getMessage('flags.api-user.summary'),
-      description: messages.getMessage('flags.api-user.description'),
-    }),
-    mode: Flags.option({
-      summary: messages.getMessage('flags.mode.summary'),
-      description: messages.getMessage('flags.mode.description'),
-      options: ['standard', 'advanced-secure'] as const,
-      default: 'standard',
-    })(),
+    ...environmentFlags(messages, true),
+    'api-user': apiUserFlag(messages),
+    mode: modeFlagDefaultStandard(messages),
   };
 
   public async run(): Promise<ConnectResult> {
@@ -56,7 +41,7 @@ export default class Connect extends SfCommand<ConnectResult> {
     });
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+    const typedAlias = typedTargetOrg(raw);
     const target = await connectTarget(org, conn, typedAlias);
 
     this.spinner.start(messages.getMessage('info.checking', [target.username]));
@@ -77,15 +62,7 @@ export default class Connect extends SfCommand<ConnectResult> {
     this.log(messages.getMessage('info.org', [org, result.environment]));
     this.log(messages.getMessage('info.user', [result.username, result.mode]));
     this.log();
-    this.table({
-      data: checkRows(result.checks),
-      columns: [
-        { key: 'status', name: '' },
-        { key: 'title', name: 'Check' },
-        { key: 'result', name: 'Result' },
-      ],
-      overflow: 'wrap',
-    });
+    this.table(checksTable(result.checks));
     if (result.connectedAt) {
       this.logSuccess(messages.getMessage('info.connected', [result.username, result.environment]));
       if (replaced) this.log(messages.getMessage('info.replaced', [replaced.environment, replaced.username, replaced.orgId]));

@@ -1,5 +1,5 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { environmentFromFlags } from '../../lib/connection/connect.js';
 import {
   type ConnectionRecord,
@@ -8,6 +8,7 @@ import {
   readConnections,
   recordedEnvironments,
 } from '../../lib/connection/state.js';
+import { environmentFlags } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.disconnect');
@@ -27,10 +28,7 @@ export default class Disconnect extends SfCommand<DisconnectResult> {
     '1': messages.getMessage('errorCodes.1'),
   });
 
-  public static readonly flags = {
-    sandbox: Flags.boolean({ summary: messages.getMessage('flags.sandbox.summary'), exclusive: ['production'] }),
-    production: Flags.boolean({ summary: messages.getMessage('flags.production.summary'), exclusive: ['sandbox'] }),
-  };
+  public static readonly flags = environmentFlags(messages);
 
   public async run(): Promise<DisconnectResult> {
     const { flags } = await this.parse(Disconnect);

@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { explainOrgFlagError } from '../../lib/connection/connect.js';
+import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
 import { resultFormatInArgv } from '../../lib/doctor/argv.js';
+import { apiUserFlag, modeFlag } from '../../lib/flags.js';
 import { writeJunitReport } from '../../lib/doctor/junit.js';
 import { renderReport } from '../../lib/doctor/render.js';
 import { type DoctorReport, exitCodeOf } from '../../lib/doctor/report.js';
@@ -24,15 +25,8 @@ export default class Doctor extends SfCommand<DoctorReport> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    'api-user': Flags.string({
-      summary: messages.getMessage('flags.api-user.summary'),
-      description: messages.getMessage('flags.api-user.description'),
-    }),
-    mode: Flags.option({
-      summary: messages.getMessage('flags.mode.summary'),
-      description: messages.getMessage('flags.mode.description'),
-      options: ['standard', 'advanced-secure'] as const,
-    })(),
+    'api-user': apiUserFlag(messages),
+    mode: modeFlag(messages),
     config: Flags.string({
       summary: messages.getMessage('flags.config.summary'),
       description: messages.getMessage('flags.config.description'),
@@ -62,7 +56,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
     });
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+    const typedAlias = typedTargetOrg(raw);
 
     this.spinner.start(messages.getMessage('info.checking', [typedAlias ?? org.getUsername() ?? org.getOrgId()]));
     const { report, facts } = await runDoctor(org, conn, {

@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
 import type { Check } from '../../lib/checks.js';
-import { checkRows, environmentFromFlags, explainOrgFlagError } from '../../lib/connection/connect.js';
+import { checksTable, environmentFromFlags, explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
+import { apiUserFlag, environmentFlags, modeFlag } from '../../lib/flags.js';
 import { renderReport } from '../../lib/doctor/render.js';
 import { runDoctor } from '../../lib/doctor/run.js';
 import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
@@ -34,14 +35,9 @@ export default class Setup extends SfCommand<SetupResult> {
       summary: messages.getMessage('flags.no-prompt.summary'),
       description: messages.getMessage('flags.no-prompt.description'),
     }),
-    'api-user': Flags.string({ summary: messages.getMessage('flags.api-user.summary'), description: messages.getMessage('flags.api-user.description') }),
-    mode: Flags.option({
-      summary: messages.getMessage('flags.mode.summary'),
-      description: messages.getMessage('flags.mode.description'),
-      options: ['standard', 'advanced-secure'] as const,
-    })(),
-    sandbox: Flags.boolean({ summary: messages.getMessage('flags.sandbox.summary'), exclusive: ['production'] }),
-    production: Flags.boolean({ summary: messages.getMessage('flags.production.summary'), exclusive: ['sandbox'] }),
+    'api-user': apiUserFlag(messages),
+    mode: modeFlag(messages),
+    ...environmentFlags(messages),
   };
 
   public async run(): Promise<SetupResult> {
@@ -50,7 +46,7 @@ export default class Setup extends SfCommand<SetupResult> {
     });
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const typedAlias = raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+    const typedAlias = typedTargetOrg(raw);
     const dryRun = flags['dry-run'] === true;
 
     this.spinner.start(messages.getMessage('info.checking', [org.getUsername() ?? org.getOrgId()]));
@@ -98,15 +94,7 @@ export default class Setup extends SfCommand<SetupResult> {
   }
 
   private printFailedChecks(checks: Check[]): void {
-    this.table({
-      data: checkRows(checks),
-      columns: [
-        { key: 'status', name: '' },
-        { key: 'title', name: 'Check' },
-        { key: 'result', name: 'Result' },
-      ],
-      overflow: 'wrap',
-    });
+    this.table(checksTable(checks));
     this.log(StandardColors.error(messages.getMessage('info.notConnected')));
   }
 }

@@ -1,7 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { type Check, fail, pass, skip } from '../checks.js';
-import { quote } from '../soql.js';
+import { quote, quoteList } from '../soql.js';
 import { errorCodeOf } from '../org/errors.js';
 import {
   describeRequest,
@@ -65,7 +65,7 @@ export const userQuery = (username: string): string =>
 
 export const profileObjectAccessQuery = (username: string): string =>
   'SELECT Id, (SELECT SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete FROM ObjectPerms ' +
-  `WHERE SobjectType IN (${OBJECTS_FOR_ADVANCED_MODE.map((o) => `'${o}'`).join(',')})) ` +
+  `WHERE SobjectType IN ${quoteList(OBJECTS_FOR_ADVANCED_MODE)}) ` +
   `FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN (SELECT ProfileId FROM User WHERE Username = ${quote(username)})`;
 
 export const REF = { org: 'org', user: 'apiUser', access: 'apiUserAccess' } as const;

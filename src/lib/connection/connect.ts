@@ -13,7 +13,7 @@ import {
   parseApiUserFacts,
   parseOrgFacts,
 } from './api-user.js';
-import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection } from './state.js';
+import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection, sameId } from './state.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
@@ -111,10 +111,8 @@ export async function fetchConnectFacts(conn: Connection, target: ConnectTarget,
   }
 }
 
-const allPass = (checks: readonly Check[]): boolean => checks.every((c) => c.status === 'pass');
-
 const sameConnection = (a: ConnectionRecord, b: ConnectionRecord): boolean =>
-  sameUsername(a.username, b.username) && a.orgId.slice(0, 15) === b.orgId.slice(0, 15);
+  sameUsername(a.username, b.username) && sameId(a.orgId, b.orgId);
 
 /**
  * Validates the authenticated user as the API user, without recording anything (`setup` records only after its plan
@@ -150,7 +148,7 @@ export async function checkConnection(conn: Connection, target: ConnectTarget, r
   return { result: { ...connection, checks }, orgName: facts.org.name };
 }
 
-export const connectionPassed = (result: Pick<ConnectResult, 'checks'>): boolean => allPass(result.checks);
+export const connectionPassed = (result: Pick<ConnectResult, 'checks'>): boolean => result.checks.every((c) => c.status === 'pass');
 
 /** Records a connection whose checks all passed, replacing that environment's record; says what it replaced. */
 export async function recordCheckedConnection(
@@ -193,6 +191,17 @@ export function checkRows(checks: readonly Check[]): Array<{ status: string; tit
   }));
 }
 
+/** The checks as the table connect and setup print: status symbol, title, result with the fix beneath it. */
+export const checksTable = (checks: readonly Check[]) => ({
+  data: checkRows(checks),
+  columns: [
+    { key: 'status' as const, name: '' },
+    { key: 'title' as const, name: 'Check' },
+    { key: 'result' as const, name: 'Result' },
+  ],
+  overflow: 'wrap' as const,
+});
+
 /** The command that retries this connect, with the flags that matter. */
 export function retryCommand(result: Pick<ConnectResult, 'alias' | 'environment' | 'mode'>): string {
   const mode = result.mode === 'standard' ? '' : ` --mode ${result.mode}`;
@@ -225,6 +234,10 @@ export async function connectTarget(org: Org, conn: Connection, typedAlias: stri
     knownEnvironment: knownSandbox ? 'sandbox' : knownProduction ? 'production' : undefined,
   };
 }
+
+/** The alias or username typed for --target-org; undefined when the configured target-org is used. */
+export const typedTargetOrg = (raw: ReadonlyArray<{ type: string; flag?: string; input: string }>): string | undefined =>
+  raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
 
 /**
  * sf-plugins-core's --target-org parsing fails with "No authorization information found for X" and no action when

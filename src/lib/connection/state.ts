@@ -7,7 +7,8 @@ import { ConfigFile, Global } from '@salesforce/core';
  */
 
 export type Environment = 'production' | 'sandbox';
-export type ConnectMode = 'standard' | 'advanced-secure';
+export const CONNECT_MODES = ['standard', 'advanced-secure'] as const;
+export type ConnectMode = (typeof CONNECT_MODES)[number];
 
 export type ConnectionRecord = {
   environment: Environment;
@@ -24,6 +25,9 @@ export type ConnectionRecord = {
 export type StateContents = Partial<Record<Environment, ConnectionRecord>>;
 
 export const ENVIRONMENTS: readonly Environment[] = ['production', 'sandbox'];
+
+/** Salesforce ids compared the way Salesforce does: the 15-character and 18-character forms of an id are the same. */
+export const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
 
 export class OncehubState extends ConfigFile<ConfigFile.Options, StateContents> {
   public static getFileName(): string {
@@ -75,6 +79,5 @@ export async function forgetConnection(environment: Environment): Promise<Connec
 /** The recorded connection for an org (by its id), if any. */
 export async function recordForOrg(orgId: string): Promise<ConnectionRecord | undefined> {
   const connections = await readConnections();
-  const same = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
-  return ENVIRONMENTS.map((env) => connections[env]).find((r) => r && same(r.orgId, orgId));
+  return ENVIRONMENTS.map((env) => connections[env]).find((r) => r && sameId(r.orgId, orgId));
 }

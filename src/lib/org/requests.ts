@@ -34,8 +34,11 @@ export const COMPOSITE_MAX_QUERIES = 5;
 
 export const dataPath = (conn: Connection, path: string): string => `/services/data/v${conn.getApiVersion()}${path}`;
 
+const queryPath = (conn: Connection, soql: string, tooling: boolean): string =>
+  dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`);
+
 export function queryRequest(conn: Connection, referenceId: string, soql: string, tooling = false): SubRequest {
-  return { referenceId, url: dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`) };
+  return { referenceId, url: queryPath(conn, soql, tooling) };
 }
 
 export function describeRequest(conn: Connection, referenceId: string, sobject: string): SubRequest {
@@ -137,6 +140,22 @@ export function subBody<T>(answers: Map<string, SubResponse>, referenceId: strin
   return expectObject(sub.body, referenceId) as T;
 }
 
+/** A query answer whose records are an array (a page without them is a broken answer, not an empty one). */
+function recordsOf<T>(page: QueryResult<T>, what: string): QueryResult<T> {
+  if (!Array.isArray(page.records)) throw new OrgApiError(`${what}: answer without records`, 'MALFORMED_RESPONSE');
+  return page;
+}
+
+/** Appends the records of the page at `next` and of every page after it, each answer's shape checked. */
+async function readPages<T>(conn: Connection, next: string | undefined, what: string, records: T[]): Promise<T[]> {
+  for (let url = next; url; ) {
+    const page = recordsOf(expectObject(await conn.request(url), what) as QueryResult<T>, what);
+    records.push(...page.records);
+    url = page.done ? undefined : page.nextRecordsUrl;
+  }
+  return records;
+}
+
 /**
  * The query result of a subrequest with every page: a Composite answers one page, so further pages are fetched
  * with query-more (rare: batches are 2000 rows).
@@ -146,16 +165,8 @@ export async function subQuery<T extends SalesforceRecord>(
   answers: Map<string, SubResponse>,
   referenceId: string
 ): Promise<QueryResult<T>> {
-  const first = subBody<QueryResult<T>>(answers, referenceId);
-  if (!Array.isArray(first.records)) throw new OrgApiError(`${referenceId}: answer without records`, 'MALFORMED_RESPONSE');
-  const records = [...first.records];
-  let next = first.nextRecordsUrl;
-  while (next) {
-    const url = next;
-    const page = expectObject(await conn.request(url), referenceId) as QueryResult<T>;
-    records.push(...page.records);
-    next = page.done ? undefined : page.nextRecordsUrl;
-  }
+  const first = recordsOf(subBody<QueryResult<T>>(answers, referenceId), referenceId);
+  const records = await readPages(conn, first.nextRecordsUrl, referenceId, [...first.records]);
   return { totalSize: first.totalSize, done: true, records };
 }
 
@@ -165,14 +176,5 @@ export async function queryAll<T extends SalesforceRecord>(
   soql: string,
   tooling = false
 ): Promise<T[]> {
-  const records: T[] = [];
-  let next: string | undefined = dataPath(conn, `${tooling ? '/tooling' : ''}/query?q=${encodeURIComponent(soql)}`);
-  while (next) {
-    const url: string = next;
-    const page = expectObject(await conn.request(url), 'a query') as QueryResult<T>;
-    if (!Array.isArray(page.records)) throw new OrgApiError('Query answer without records', 'MALFORMED_RESPONSE');
-    records.push(...page.records);
-    next = page.done ? undefined : page.nextRecordsUrl;
-  }
-  return records;
+  return readPages(conn, queryPath(conn, soql, tooling), 'a query', []);
 }

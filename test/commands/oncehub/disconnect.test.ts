@@ -3,26 +3,16 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import Disconnect from '../../../src/commands/oncehub/disconnect.js';
-import { type ConnectionRecord, readConnections, recordConnection } from '../../../src/lib/connection/state.js';
-import { useRealStateFile } from '../../lib/connection/state-file.js';
+import { readConnections, recordConnection } from '../../../src/lib/connection/state.js';
+import { connectionRecord, useRealStateFile } from '../../lib/connection/state-file.js';
 
-const production: ConnectionRecord = {
-  environment: 'production',
-  alias: 'oncehub-api',
-  username: 'api@acme.example',
-  userId: '0055g00000ApiUsAAA',
-  orgId: '00D5g000000ProdAAA',
-  instanceUrl: 'https://acme.my.salesforce.com',
-  mode: 'standard',
-  connectedAt: '2026-11-23T10:00:00.000Z',
-};
-const sandbox: ConnectionRecord = {
-  ...production,
+const production = connectionRecord();
+const sandbox = connectionRecord({
   environment: 'sandbox',
   alias: 'oncehub-uat',
   username: 'api@acme.example.uat',
   orgId: '00D5g000000SbxxAAA',
-};
+});
 
 describe('oncehub disconnect', () => {
   const $$ = new TestContext();

@@ -2,19 +2,10 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import Status from '../../../src/commands/oncehub/status.js';
-import { type ConnectionRecord, recordConnection } from '../../../src/lib/connection/state.js';
-import { useRealStateFile } from '../../lib/connection/state-file.js';
+import { recordConnection } from '../../../src/lib/connection/state.js';
+import { connectionRecord, useRealStateFile } from '../../lib/connection/state-file.js';
 
-const production: ConnectionRecord = {
-  environment: 'production',
-  alias: 'oncehub-api',
-  username: 'api@acme.example',
-  userId: '0055g00000ApiUsAAA',
-  orgId: '00D5g000000ProdAAA',
-  instanceUrl: 'https://acme.my.salesforce.com',
-  mode: 'advanced-secure',
-  connectedAt: '2026-11-23T10:00:00.000Z',
-};
+const production = connectionRecord({ mode: 'advanced-secure' });
 
 type TableArg = { data: Array<Record<string, string>>; columns: Array<{ key: string; name: string }> };
 

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { TestContext } from '@salesforce/core/testSetup';
-import { OncehubState } from '../../../src/lib/connection/state.js';
+import { type ConnectionRecord, OncehubState } from '../../../src/lib/connection/state.js';
 
 /**
  * TestContext keeps every ConfigFile in memory. The plugin's state file is what these tests are about, so let it
@@ -27,3 +27,16 @@ export async function rawStateFile(): Promise<string | undefined> {
   const path = (await OncehubState.load()).getPath();
   return readFile(path, 'utf8').catch(() => undefined);
 }
+
+/** A recorded production connection of api@acme.example, with the fields a test cares about overridden. */
+export const connectionRecord = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
+  environment: 'production',
+  alias: 'oncehub-api',
+  username: 'api@acme.example',
+  userId: '0055g00000ApiUsAAA',
+  orgId: '00D5g000000ProdAAA',
+  instanceUrl: 'https://acme.my.salesforce.com',
+  mode: 'standard',
+  connectedAt: '2026-11-23T10:00:00.000Z',
+  ...overrides,
+});

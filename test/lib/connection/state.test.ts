@@ -8,19 +8,9 @@ import {
   recordedEnvironments,
   recordForOrg,
 } from '../../../src/lib/connection/state.js';
-import { rawStateFile, useRealStateFile } from './state-file.js';
+import { connectionRecord, rawStateFile, useRealStateFile } from './state-file.js';
 
-const record = (overrides: Partial<ConnectionRecord> = {}): ConnectionRecord => ({
-  environment: 'production',
-  alias: 'oncehub-api',
-  username: 'api@acme.example',
-  userId: '0055g00000ApiUsAAA',
-  orgId: '00D5g000000ProdAAA',
-  instanceUrl: 'https://acme.my.salesforce.com',
-  mode: 'standard',
-  connectedAt: '2026-11-23T10:00:00.000Z',
-  ...overrides,
-});
+const record = connectionRecord;
 
 describe('connection/state', () => {
   const $$ = new TestContext();
