@@ -3,7 +3,7 @@
  * No Salesforce account is needed and nothing leaves 127.0.0.1; the user's own ~/.sf is never touched.
  */
 import { join } from 'node:path';
-import { scenarios, startEmulator } from '../emulator/index.js';
+import { scenarios } from '../emulator/index.js';
 import { REPO_ROOT, startSession } from '../test/e2e/harness.js';
 
 const ALIAS = 'acme-demo';
@@ -26,8 +26,8 @@ const steps: Array<{ why: string; args: string[] }> = [
 ];
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ org: scenarios.demo().withTwoEventLayouts().build() });
-  const session = await startSession({ emulator });
+  const session = await startSession({ org: scenarios.demo().withTwoEventLayouts().build() });
+  const { emulator } = session;
   try {
     console.log(bold(`Emulated Salesforce org at ${emulator.url} (production, "Acme"), API user admin@acme.example.`));
     console.log(`sf runs in an isolated HOME: ${session.home}\n`);
@@ -49,8 +49,7 @@ async function main(): Promise<void> {
     const writes = emulator.log.writes().length;
     console.log(bold(`The org saw ${emulator.log.dataRequests().length} data requests, ${writes} of them writes.`));
   } finally {
-    await session.stop();
-    await emulator.stop();
+    await session.stop(); // also stops the emulator it started
   }
 }
 

@@ -1,7 +1,8 @@
 import { type Check, fail, pass, skip, warn } from '../checks.js';
 import { judgeApiRefused, judgeApiUser } from '../connection/api-user.js';
-import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
-import { checkMessages as messages, checkTitle, unreadableCheck } from './check-text.js';
+import { environmentOf, sameUsername } from '../connection/connect.js';
+import { type ConnectionRecord, type ConnectMode, type Environment, sameId } from '../connection/state.js';
+import { blockedMessage, checkMessages as messages, checkTitle, skipAll, unreadableCheck } from './check-text.js';
 import type { DoctorFacts, Fetched } from './facts.js';
 import type { OrgFacts } from '../connection/api-user.js';
 
@@ -35,9 +36,6 @@ export type RecordedConnectionContext = {
   connectCommand: string;
 };
 
-const sameOrg = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
-const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 /**
  * What `sf oncehub connect` recorded for this org's environment. None yet is a warning, not a failure: the org may be
  * ready before anyone connected OnceHub, and the fix is one command.
@@ -47,7 +45,7 @@ export function judgeRecordedConnection(record: ConnectionRecord | undefined, ct
   const title = checkTitle(id);
   const fix = messages.getMessage('recorded-connection.fix', [ctx.connectCommand]);
   if (!record) return warn(id, title, messages.getMessage('recorded-connection.none', [ctx.environment]), fix);
-  if (!sameOrg(record.orgId, ctx.orgId)) {
+  if (!sameId(record.orgId, ctx.orgId)) {
     return warn(
       id,
       title,
@@ -55,7 +53,7 @@ export function judgeRecordedConnection(record: ConnectionRecord | undefined, ct
       fix
     );
   }
-  if (!sameUser(record.username, ctx.apiUsername)) {
+  if (!sameUsername(record.username, ctx.apiUsername)) {
     return warn(
       id,
       title,
@@ -69,15 +67,13 @@ export function judgeRecordedConnection(record: ConnectionRecord | undefined, ct
 /** The command that records the checked user as the API user: `connect` validates the user sf is logged in as. */
 export function connectCommandFor(facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string {
   const mode = facts.mode === 'standard' ? '' : ` --mode ${facts.mode}`;
-  if (sameUser(facts.apiUser.username, facts.target.username)) return `sf oncehub connect -o ${facts.target.alias}${mode}`;
+  if (sameUsername(facts.apiUser.username, facts.target.username)) return `sf oncehub connect -o ${facts.target.alias}${mode}`;
   if (facts.apiUser.localAlias) return `sf oncehub connect -o ${facts.apiUser.localAlias}${mode}`;
   return messages.getMessage('recorded-connection.loginFirst', [facts.apiUser.username, mode]);
 }
 
 export const environmentOfFacts = (facts: Pick<DoctorFacts, 'org' | 'target'>): Environment | undefined =>
-  facts.org.ok ? (facts.org.value.isSandbox ? 'sandbox' : 'production') : facts.target.knownEnvironment;
-
-const skipAll = (checks: readonly Check[], message: string): Check[] => checks.map((c) => skip(c.id, c.title, message));
+  facts.org.ok ? environmentOf(facts.org.value) : facts.target.knownEnvironment;
 
 /** The checks of the API connection phase, in report order. */
 export function apiConnectionChecks(facts: DoctorFacts): Check[] {
@@ -85,7 +81,7 @@ export function apiConnectionChecks(facts: DoctorFacts): Check[] {
   const username = facts.apiUser.username;
   const recordedTitle = checkTitle('recorded-connection');
   if (facts.apiBlocked === 'org') {
-    const notChecked = messages.getMessage('skip.apiDisabled');
+    const notChecked = blockedMessage('org', facts.target);
     return [
       judgeApiAccess(facts.org, true),
       ...skipAll(judgeApiUser(username, undefined, mode), notChecked),
@@ -93,7 +89,7 @@ export function apiConnectionChecks(facts: DoctorFacts): Check[] {
     ];
   }
   if (facts.apiBlocked === 'user') {
-    const notChecked = messages.getMessage('skip.apiRefused', [facts.target.username]);
+    const notChecked = blockedMessage('user', facts.target);
     return [
       skip('api-access', checkTitle('api-access'), notChecked),
       ...judgeApiRefused(username, mode),

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
-import { type Check, warn } from '../checks.js';
-import type { FetchFailure } from './facts.js';
+import { type Check, skip, warn } from '../checks.js';
+import type { ApiBlocked, DoctorTarget, FetchFailure } from './facts.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 export const checkMessages = Messages.loadMessages('plugin-oncehub', 'doctor-checks');
@@ -17,3 +17,10 @@ export function unreadableCheck(id: string, what: string, failure: FetchFailure,
     checkMessages.getMessage('unreadable.fix')
   );
 }
+
+/** The same checks, each marked not checked with the message. */
+export const skipAll = (checks: readonly Check[], message: string): Check[] => checks.map((c) => skip(c.id, c.title, message));
+
+/** Why a check was not run when the API is blocked for the org or refused to the user sf is logged in as. */
+export const blockedMessage = (blocked: ApiBlocked, target: Pick<DoctorTarget, 'username'>): string =>
+  blocked === 'org' ? checkMessages.getMessage('skip.apiDisabled') : checkMessages.getMessage('skip.apiRefused', [target.username]);

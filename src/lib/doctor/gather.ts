@@ -1,9 +1,9 @@
 import type { Connection } from '@salesforce/core';
 import { apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../connection/api-user.js';
+import { sameId } from '../connection/state.js';
 import { errorCodeOf, toSfError } from '../org/errors.js';
 import {
   describeRequest,
-  OrgApiError,
   queryRequest,
   type SalesforceRecord,
   sendComposite,
@@ -14,19 +14,13 @@ import {
 } from '../org/requests.js';
 import { INSTALLED_PACKAGE_QUERY, type PackageDetection, packageDetectionFromError, parsePackageDetection } from '../installation/package.js';
 import { type OncehubPermissionSet, oncehubAssignmentsOfUserQuery, permissionSetQuery, pickPermissionSet } from '../installation/permset.js';
-import {
-  EVENT_LAYOUT_ASSIGNMENTS_QUERY,
-  eventLayoutsInUse,
-  layoutReadRequests,
-  missingFields,
-  parseLayoutMetadata,
-} from '../installation/layout.js';
+import { EVENT_LAYOUT_ASSIGNMENTS_QUERY, eventLayoutsInUse, missingFields, readLayoutMetadata } from '../installation/layout.js';
 import { ASSIGNMENT_RULES_QUERY, bookingOwnersQuery, needsAssignmentRules, parseAssignmentRules, parseOwners } from '../mapping/creation-rules.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../validation/fields.js';
 import { DUPLICATE_RULES_QUERY, parseDuplicateRules, parseValidationRules, VALIDATION_RULES_QUERY } from '../validation/rules.js';
 import { blockedFacts } from './report.js';
-import { type DoctorFacts, type Fetched, fetched, notFetched } from './facts.js';
+import { type DoctorFacts, type FetchFailure, type Fetched, fetched, notFetched } from './facts.js';
 
 /**
  * The one layer of the doctor that talks to the org. The whole report costs at most four HTTP requests:
@@ -68,9 +62,15 @@ function isOrgLevel(err: unknown): boolean {
   return ORG_LEVEL.test(code) || NETWORK.test(`${code} ${err instanceof Error ? err.message : String(err)}`);
 }
 
-const failureOf = (err: unknown): { errorCode: string; message: string } => ({
-  errorCode: err instanceof OrgApiError ? err.errorCode : errorCodeOf(err) ?? 'UNKNOWN_ERROR',
+const failureOf = (err: unknown): FetchFailure => ({
+  errorCode: errorCodeOf(err) ?? 'UNKNOWN_ERROR',
   message: err instanceof Error ? err.message : String(err),
+});
+
+/** A package query that failed for a reason of its own, named in the report. */
+const unreadablePackage = ({ errorCode, message }: FetchFailure): PackageDetection => ({
+  status: 'unreadable',
+  reason: `${errorCode}: ${message}`,
 });
 
 /** Reads one concern; its own failure becomes a `Fetched` failure, an org-level one is rethrown. */
@@ -83,9 +83,7 @@ async function read<T>(parse: () => Promise<T> | T): Promise<Fetched<T>> {
   }
 }
 
-const sameId = (a: unknown, b: string): boolean => typeof a === 'string' && a.slice(0, 15) === b.slice(0, 15);
-
-export function restRequests(conn: Connection, request: GatherRequest): SubRequest[] {
+function restRequests(conn: Connection, request: GatherRequest): SubRequest[] {
   const username = request.apiUser.username;
   const setup = request.setup?.file;
   const owners = setup?.bookingPageOwners ?? [];
@@ -102,7 +100,7 @@ export function restRequests(conn: Connection, request: GatherRequest): SubReque
   ];
 }
 
-export const toolingRequests = (conn: Connection): SubRequest[] => [
+const toolingRequests = (conn: Connection): SubRequest[] => [
   queryRequest(conn, REF.packages, INSTALLED_PACKAGE_QUERY, true),
   queryRequest(conn, REF.layouts, EVENT_LAYOUT_ASSIGNMENTS_QUERY, true),
   queryRequest(conn, REF.validationRules, VALIDATION_RULES_QUERY, true),
@@ -121,7 +119,10 @@ async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>
     ? permissionSet
     : !assignments.ok
     ? assignments
-    : fetched(!!permissionSet.value && assignments.value.some((a) => sameId(a.PermissionSetId, permissionSet.value!.id)));
+    : fetched(
+        !!permissionSet.value &&
+          assignments.value.some((a) => typeof a.PermissionSetId === 'string' && sameId(a.PermissionSetId, permissionSet.value!.id))
+      );
   const describes = {} as Record<BookingObject, Fetched<ObjectFields>>;
   for (const object of BOOKING_OBJECTS) {
     describes[object] = await read(() => parseDescribe(object, subBody<Record<string, unknown>>(answers, describeRef(object))));
@@ -153,8 +154,7 @@ async function detectPackage(conn: Connection, answers: Map<string, SubResponse>
     try {
       return packageDetectionFromError(err);
     } catch {
-      const { errorCode, message } = failureOf(err);
-      return { status: 'unreadable', reason: `${errorCode}: ${message}` };
+      return unreadablePackage(failureOf(err));
     }
   }
 }
@@ -169,7 +169,7 @@ async function gatherToolingFacts(conn: Connection): Promise<ToolingFacts> {
     if (isOrgLevel(err) || !/^(NOT_FOUND|INVALID_TYPE|INSUFFICIENT_ACCESS|ERROR_HTTP_4)/.test(errorCodeOf(err) ?? '')) throw err;
     const failure = failureOf(err);
     return {
-      package: { status: 'unreadable', reason: `${failure.errorCode}: ${failure.message}` },
+      package: unreadablePackage(failure),
       layouts: notFetched(failure),
       validationRules: notFetched(failure),
     };
@@ -177,12 +177,9 @@ async function gatherToolingFacts(conn: Connection): Promise<ToolingFacts> {
   const inUse = await read(async () => eventLayoutsInUse((await subQuery(conn, answers, REF.layouts)).records));
   const layouts = !inUse.ok
     ? inUse
-    : await read(async () => {
-        if (inUse.value.length === 0) return [];
-        const layoutAnswers = await sendComposite(conn, layoutReadRequests(conn, inUse.value), { tooling: true });
-        const metadata = parseLayoutMetadata(layoutAnswers, inUse.value);
-        return inUse.value.map((layout, i) => ({ name: layout.name, missing: missingFields(metadata[i]) }));
-      });
+    : await read(async () =>
+        (await readLayoutMetadata(conn, inUse.value)).map((metadata, i) => ({ name: inUse.value[i].name, missing: missingFields(metadata) }))
+      );
   return {
     package: await detectPackage(conn, answers),
     layouts,

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import type { CheckStatus } from '../checks.js';
+import { environmentOf } from '../connection/connect.js';
 import type { DoctorFacts } from './facts.js';
 import type { DoctorReport } from './report.js';
 
@@ -22,9 +23,8 @@ export function fixesInOrder(report: DoctorReport): Array<{ status: CheckStatus;
 
 export function renderReport(report: DoctorReport, facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string[] {
   const { org } = report;
-  const environment = org.isSandbox ? 'sandbox' : 'production';
   const lines = [
-    messages.getMessage('info.header', [org.name || facts.target.alias, org.id, environment, org.edition || '?']),
+    messages.getMessage('info.header', [org.name || facts.target.alias, org.id, environmentOf(org), org.edition || '?']),
     messages.getMessage('info.apiUser', [facts.apiUser.username, messages.getMessage(`info.source.${facts.apiUser.source}`), facts.mode]),
     '',
   ];

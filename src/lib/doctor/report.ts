@@ -1,4 +1,4 @@
-import { type Check, type CheckStatus, skip, worstStatus } from '../checks.js';
+import { type Check, type CheckStatus, worstStatus } from '../checks.js';
 import { type InstallationFacts, judgeInstallation } from '../installation/judge.js';
 import { judgeCreationRules } from '../mapping/creation-rules.js';
 import { judgeFieldMapping } from '../mapping/field-mapping.js';
@@ -7,7 +7,7 @@ import type { ObjectFields } from '../validation/fields.js';
 import { judgeRequiredFields } from '../validation/required-fields.js';
 import { judgeDuplicateRules, judgeValidationRules } from '../validation/rules.js';
 import { apiConnectionChecks } from './api-connection.js';
-import { checkMessages as messages, unreadableCheck } from './check-text.js';
+import { blockedMessage, checkMessages as messages, skipAll, unreadableCheck } from './check-text.js';
 import { type DoctorFacts, type Fetched, notFetched } from './facts.js';
 
 /**
@@ -28,8 +28,6 @@ export type DoctorReport = {
   progress: { done: number; total: number };
   summary: Record<CheckStatus, number>;
 };
-
-const skipAll = (checks: readonly Check[], message: string): Check[] => checks.map((c) => skip(c.id, c.title, message));
 
 /** judge.ts's facts from what was read; a permission set or assignment that could not be read is reported below. */
 function installationFacts(facts: DoctorFacts): InstallationFacts {
@@ -82,22 +80,18 @@ export function progressOf(phases: ReadonlyArray<Pick<DoctorPhase, 'status'>>): 
   return { done: stop === -1 ? phases.length : stop, total: PHASE_IDS.length };
 }
 
-export function summaryOf(phases: readonly DoctorPhase[]): Record<CheckStatus, number> {
+function summaryOf(phases: readonly DoctorPhase[]): Record<CheckStatus, number> {
   const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const check of phases.flatMap((p) => p.checks)) summary[check.status] += 1;
   return summary;
 }
 
 export function buildReport(facts: DoctorFacts): DoctorReport {
-  const blocked = facts.apiBlocked;
-  const notChecked =
-    blocked === 'org'
-      ? messages.getMessage('skip.apiDisabled')
-      : messages.getMessage('skip.apiRefused', [facts.target.username]);
+  const notChecked = facts.apiBlocked && blockedMessage(facts.apiBlocked, facts.target);
   const phases = PHASE_IDS.map((id): DoctorPhase => {
     const judged = phaseChecks[id](facts);
     // Without API access nothing past Phase 1 was read: keep every check (stable ids), each marked not checked.
-    const checks = blocked && id !== 'api-connection' ? skipAll(judged, notChecked) : judged;
+    const checks = notChecked && id !== 'api-connection' ? skipAll(judged, notChecked) : judged;
     return { id, title: messages.getMessage(`phase.${id}`), status: worstStatus(checks), checks };
   });
   const org = facts.org.ok ? facts.org.value : undefined;

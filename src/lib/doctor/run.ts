@@ -1,6 +1,6 @@
 import type { Connection, Org } from '@salesforce/core';
 import { StateAggregator } from '@salesforce/core';
-import { connectTarget } from '../connection/connect.js';
+import { connectTarget, sameUsername } from '../connection/connect.js';
 import { type ConnectionRecord, type ConnectMode, readConnections, recordForOrg } from '../connection/state.js';
 import { loadSetupFile } from '../mapping/setup-file.js';
 import type { ApiUserChoice, DoctorFacts } from './facts.js';
@@ -23,8 +23,6 @@ export type DoctorOptions = {
   typedAlias?: string;
 };
 
-const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 /** --api-user, else the setup file's apiUser, else the recorded API user of this org, else the user sf is logged in as. */
 export function chooseApiUser(candidates: {
   flag?: string;
@@ -45,13 +43,13 @@ export function chooseMode(candidates: {
   recorded?: Pick<ConnectionRecord, 'username' | 'mode'>;
   apiUsername: string;
 }): ConnectMode {
-  const recorded = candidates.recorded && same(candidates.recorded.username, candidates.apiUsername) ? candidates.recorded.mode : undefined;
+  const recorded = candidates.recorded && sameUsername(candidates.recorded.username, candidates.apiUsername) ? candidates.recorded.mode : undefined;
   return candidates.flag ?? candidates.setupFile ?? recorded ?? 'standard';
 }
 
 /** The alias (or username) sf is logged in as this user under, if it is logged in at all. */
 async function localAliasOf(username: string, target: { alias: string; username: string }): Promise<string | undefined> {
-  if (same(username, target.username)) return target.alias;
+  if (sameUsername(username, target.username)) return target.alias;
   const state = await StateAggregator.getInstance();
   if (!(await state.orgs.exists(username))) return undefined;
   return state.aliases.getAll(username)[0] ?? username;

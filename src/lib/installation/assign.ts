@@ -274,7 +274,7 @@ function notSaveResults(answer: unknown): Error {
   return new OrgApiError('sObject Collections answer is not a list of SaveResults', 'MALFORMED_RESPONSE');
 }
 
-export const emptyOutcome = (): AssignmentOutcome => ({ assigned: [], alreadyAssigned: [], failed: [] });
+const emptyOutcome = (): AssignmentOutcome => ({ assigned: [], alreadyAssigned: [], failed: [] });
 
 export function mergeInto(target: AssignmentOutcome, more: AssignmentOutcome): AssignmentOutcome {
   target.assigned.push(...more.assigned);

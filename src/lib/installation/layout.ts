@@ -123,22 +123,15 @@ export async function parseLayoutFacts(
   return { layouts, fieldsInOrg: PACKAGE_EVENT_FIELDS.filter((f) => names.has(f.toLowerCase())) };
 }
 
-/** One GET per layout (Metadata is only readable one record at a time); they all fit a Tooling Composite. */
-export const layoutReadRequests = (conn: Connection, layouts: readonly EventLayout[]): SubRequest[] =>
-  layouts.map((l, i) => getRequest(conn, `layout${i}`, `/sobjects/Layout/${l.id}`, true));
-
-/** The metadata of each layout, by the order of `layoutReadRequests`. */
-export function parseLayoutMetadata(answers: Map<string, SubResponse>, layouts: readonly EventLayout[]): LayoutMetadata[] {
-  return layouts.map((_, i) => {
-    const record = subBody<{ Metadata?: LayoutMetadata | null }>(answers, `layout${i}`);
-    return record.Metadata ?? {};
-  });
-}
-
-/** Reads the layouts' metadata: one Tooling Composite (a few, past 25 layouts). */
+/**
+ * Reads the layouts' metadata, in the order given: one GET per layout (Metadata is only readable one record at a
+ * time), all in one Tooling Composite (a few, past 25 layouts).
+ */
 export async function readLayoutMetadata(conn: Connection, layouts: readonly EventLayout[]): Promise<LayoutMetadata[]> {
   if (layouts.length === 0) return [];
-  return parseLayoutMetadata(await sendComposite(conn, layoutReadRequests(conn, layouts), { tooling: true }), layouts);
+  const reads = layouts.map((l, i) => getRequest(conn, `layout${i}`, `/sobjects/Layout/${l.id}`, true));
+  const answers = await sendComposite(conn, reads, { tooling: true });
+  return layouts.map((_, i) => subBody<{ Metadata?: LayoutMetadata | null }>(answers, `layout${i}`).Metadata ?? {});
 }
 
 export type LayoutWriteError = { errorCode: string; message: string };

@@ -31,7 +31,8 @@ export type PackageDetection =
 
 type Rel = Record<string, unknown> | null | undefined;
 
-const sameNamespace = (value: unknown): boolean =>
+/** Whether a NamespacePrefix is OnceHub's (Salesforce compares namespaces case-insensitively). */
+export const sameNamespace = (value: unknown): boolean =>
   typeof value === 'string' && value.toLowerCase() === ONCEHUB_NAMESPACE.toLowerCase();
 
 const versionNumber = (version: Rel): string =>

@@ -1,6 +1,6 @@
 import { quote, quoteList } from '../soql.js';
 import type { SalesforceRecord } from '../org/requests.js';
-import { ONCEHUB_NAMESPACE } from './package.js';
+import { ONCEHUB_NAMESPACE, sameNamespace } from './package.js';
 
 /**
  * Installation step 2: the package's permission set. Its API name is not documented (domain.md §16), so it is found by
@@ -44,8 +44,7 @@ const labelRank = (label: unknown): number => {
   const at = ONCEHUB_PERMSET_LABELS.findIndex((l) => typeof label === 'string' && l.toLowerCase() === label.toLowerCase());
   return at === -1 ? ONCEHUB_PERMSET_LABELS.length : at;
 };
-const namespaceRank = (ns: unknown): number =>
-  typeof ns === 'string' && ns.toLowerCase() === ONCEHUB_NAMESPACE.toLowerCase() ? 0 : 1;
+const namespaceRank = (ns: unknown): number => (sameNamespace(ns) ? 0 : 1);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**

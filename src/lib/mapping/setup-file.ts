@@ -109,7 +109,7 @@ function describeError(error: ErrorObject): string {
  * One line per real problem. ajv also reports why each alternative of a failed `oneOf` did not match, and a failed
  * property name twice (the pattern, then propertyNames): those repeats are dropped.
  */
-export function describeSchemaErrors(errors: readonly ErrorObject[]): string[] {
+function describeSchemaErrors(errors: readonly ErrorObject[]): string[] {
   const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
   const nameChecks = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath));
   const explainsOneOf = (e: ErrorObject): boolean =>

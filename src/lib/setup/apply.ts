@@ -24,7 +24,7 @@ export type SetupApplied = {
 
 export const nothingApplied = (): SetupApplied => ({ connection: null, permset: null, layouts: null });
 
-export async function applyPermset(conn: Connection, step: PermsetStep): Promise<SetupApplied['permset']> {
+async function applyPermset(conn: Connection, step: PermsetStep): Promise<SetupApplied['permset']> {
   if (step.status === 'blocked') return null;
   const { assigned, alreadyAssigned, failed } = step.outcome;
   const result = {
@@ -37,7 +37,7 @@ export async function applyPermset(conn: Connection, step: PermsetStep): Promise
   return result;
 }
 
-export async function applyLayouts(conn: Connection, step: LayoutStep): Promise<SetupApplied['layouts']> {
+async function applyLayouts(conn: Connection, step: LayoutStep): Promise<SetupApplied['layouts']> {
   if (step.status === 'blocked') return null;
   const changes = changedLayouts(step).map(({ layout, plan }) => ({ id: layout.id, metadata: plan.metadata }));
   const failures = await writeLayouts(conn, changes);

@@ -1,13 +1,14 @@
 import { Messages } from '@salesforce/core';
 import type { ConnectResult } from '../connection/connect.js';
 import { sameUsername } from '../connection/connect.js';
-import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import { type ConnectionRecord, type ConnectMode, type Environment, sameId } from '../connection/state.js';
 import {
   type AssigneeRow,
   type AssignmentFacts,
   type AssignmentOutcome,
   type FailedRow,
   planAssignments,
+  type PermsetAssignResult,
   type UserFacts,
 } from '../installation/assign.js';
 import {
@@ -57,7 +58,7 @@ export type PlanFacts = {
   metadata: LayoutMetadata[];
 };
 
-export type PermissionSetView = { id: string; name: string; label: string; namespacePrefix: string | null };
+export type PermissionSetView = PermsetAssignResult['permissionSet'];
 
 export type SetupPlanJson = {
   org: SetupPlan['org'];
@@ -99,8 +100,8 @@ export function connectionStep(existing: ConnectionRecord | undefined, checked: 
   if (!existing) return 'record';
   const same =
     sameUsername(existing.username, checked.username) &&
-    existing.orgId.slice(0, 15) === checked.orgId.slice(0, 15) &&
-    existing.userId.slice(0, 15) === checked.userId.slice(0, 15) &&
+    sameId(existing.orgId, checked.orgId) &&
+    sameId(existing.userId, checked.userId) &&
     existing.alias === checked.alias &&
     existing.mode === checked.mode &&
     existing.instanceUrl === checked.instanceUrl;
@@ -117,7 +118,7 @@ export function buildPlan(checked: ConnectResult, orgName: string, existing: Con
   };
 }
 
-export const usersToAssign = (plan: SetupPlan): UserFacts[] => (plan.permset.status === 'ready' ? plan.permset.toInsert : []);
+const usersToAssign = (plan: SetupPlan): UserFacts[] => (plan.permset.status === 'ready' ? plan.permset.toInsert : []);
 
 /** The layouts that lack a package field. */
 export const changedLayouts = (step: LayoutStep): LayoutChange[] =>

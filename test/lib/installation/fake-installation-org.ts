@@ -1,3 +1,4 @@
+import { layoutItem, type LayoutItem } from '../../../emulator/layouts.js';
 import { attributes, installedPackageRecord, profileLayoutRecord, queryResult as query, saveFailure as failure, userLicense } from '../../fakes/records.js';
 import {
   apiError,
@@ -279,22 +280,7 @@ function packageRecord(p: FakePackage, i: number): unknown {
 
 /** A Tooling Layout Metadata as Salesforce returns it: unset properties are null, sections hold columns of items. */
 export function layoutMetadata(sections: Array<{ label: string; style?: string; columns: string[][] }>): Record<string, unknown> {
-  const item = (field: string): Record<string, unknown> => ({
-    analyticsCloudComponent: null,
-    behavior: field === 'Subject' ? 'Required' : 'Edit',
-    canvas: null,
-    component: null,
-    customLink: null,
-    emptySpace: null,
-    field,
-    height: null,
-    page: null,
-    reportChartComponent: null,
-    scontrol: null,
-    showLabel: null,
-    showScrollbars: null,
-    width: null,
-  });
+  const item = (field: string): LayoutItem => layoutItem(field, field === 'Subject' ? 'Required' : 'Edit');
   return {
     customButtons: [],
     customConsoleComponents: null,
