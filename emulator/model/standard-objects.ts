@@ -47,6 +47,28 @@ const PERMSET_VIEWERS: Permission[] = [
   'PermissionsModifyAllData',
 ];
 
+/** Objects the API reads but never creates, updates or deletes. */
+const NO_DML = { createable: false, updateable: false, deletable: false };
+
+/** Tooling-only setup metadata (Layout, ValidationRule): Setup viewers read it, Customize Application updates it. */
+const SETUP_METADATA = {
+  rest: false,
+  tooling: true,
+  createable: false,
+  deletable: false,
+  visibleWith: SETUP_VIEWERS,
+  writeRequires: ['PermissionsCustomizeApplication'] as Permission[],
+};
+
+/** Their ManageableState, and the FullName/Metadata a Tooling query returns only when it selects a single row. */
+function setupMetadataFields(manageableState: Partial<FieldDef> = {}): FieldDef[] {
+  return [
+    readOnly(picklist('ManageableState', ['unmanaged', 'installed', 'released', 'beta', 'deleted', 'deprecated'], manageableState)),
+    str('FullName', 255, { label: 'Full Name', singleRowOnly: true, filterable: false }),
+    field('Metadata', 'complexvalue', { singleRowOnly: true, filterable: false }),
+  ];
+}
+
 const OBJECT_PERMISSION_FIELDS = [
   'PermissionsCreate',
   'PermissionsRead',
@@ -136,7 +158,7 @@ function userLicense(): SObjectType {
       readOnly(field('UsedLicenses', 'int', { label: 'Used Licenses', nillable: false })),
       ...auditFields(),
     ],
-    { keyPrefix: '100', label: 'User License', createable: false, updateable: false, deletable: false }
+    { keyPrefix: '100', label: 'User License', ...NO_DML }
   );
 }
 
@@ -235,7 +257,7 @@ function permissionSetLicense(): SObjectType {
       readOnly(field('UsedLicenses', 'int')),
       ...auditFields(),
     ],
-    { keyPrefix: '0PL', label: 'Permission Set License', createable: false, updateable: false, deletable: false }
+    { keyPrefix: '0PL', label: 'Permission Set License', ...NO_DML }
   );
 }
 
@@ -501,7 +523,7 @@ function duplicateRule(): SObjectType {
       readOnly(field('SortOrder', 'int')),
       ...auditFields(),
     ],
-    { keyPrefix: '0Bm', label: 'Duplicate Rule', createable: false, updateable: false, deletable: false }
+    { keyPrefix: '0Bm', label: 'Duplicate Rule', ...NO_DML }
   );
 }
 
@@ -515,7 +537,7 @@ function assignmentRule(): SObjectType {
       readOnly(bool('Active')),
       ...auditFields(),
     ],
-    { keyPrefix: '01Q', label: 'Assignment Rule', createable: false, updateable: false, deletable: false }
+    { keyPrefix: '01Q', label: 'Assignment Rule', ...NO_DML }
   );
 }
 
@@ -532,7 +554,7 @@ function packageLicense(): SObjectType {
       readOnly(field('ExpirationDate', 'datetime')),
       ...auditFields(),
     ],
-    { keyPrefix: '050', label: 'Package License', createable: false, updateable: false, deletable: false, visibleWith: SETUP_VIEWERS }
+    { keyPrefix: '050', label: 'Package License', ...NO_DML, visibleWith: SETUP_VIEWERS }
   );
 }
 
@@ -549,20 +571,10 @@ function layout(): SObjectType {
       readOnly(ref('EntityDefinitionId', 'EntityDefinition', 'EntityDefinition', { referenceKey: 'DurableId', label: 'Entity Definition ID' })),
       readOnly(str('NamespacePrefix', 15)),
       readOnly(picklist('LayoutType', ['Standard', 'ProcessDefinition', 'GlobalQuickActionList'], { label: 'Layout Type' })),
-      readOnly(picklist('ManageableState', ['unmanaged', 'installed', 'released', 'beta', 'deleted', 'deprecated'], { label: 'Manageable State' })),
-      str('FullName', 255, { label: 'Full Name', singleRowOnly: true, filterable: false }),
-      field('Metadata', 'complexvalue', { singleRowOnly: true, filterable: false }),
+      ...setupMetadataFields({ label: 'Manageable State' }),
       ...auditFields(),
     ],
-    {
-      keyPrefix: '00h',
-      rest: false,
-      tooling: true,
-      createable: false,
-      deletable: false,
-      visibleWith: SETUP_VIEWERS,
-      writeRequires: ['PermissionsCustomizeApplication'],
-    }
+    { keyPrefix: '00h', ...SETUP_METADATA }
   );
 }
 
@@ -577,7 +589,7 @@ function profileLayout(): SObjectType {
       readOnly(str('TableEnumOrId', 40, { label: 'Entity Name' })),
       ...auditFields(),
     ],
-    { keyPrefix: '01G', label: 'Profile Layout', rest: false, tooling: true, createable: false, updateable: false, deletable: false, visibleWith: SETUP_VIEWERS }
+    { keyPrefix: '01G', label: 'Profile Layout', rest: false, tooling: true, ...NO_DML, visibleWith: SETUP_VIEWERS }
   );
 }
 
@@ -593,21 +605,10 @@ function validationRule(): SObjectType {
       str('ErrorDisplayField', 255, { label: 'Error Location' }),
       str('ErrorMessage', 255, { label: 'Error Message', nillable: false }),
       readOnly(str('NamespacePrefix', 15)),
-      readOnly(picklist('ManageableState', ['unmanaged', 'installed', 'released', 'beta', 'deleted', 'deprecated'])),
-      str('FullName', 255, { label: 'Full Name', singleRowOnly: true, filterable: false }),
-      field('Metadata', 'complexvalue', { singleRowOnly: true, filterable: false }),
+      ...setupMetadataFields(),
       ...auditFields(),
     ],
-    {
-      keyPrefix: '03d',
-      label: 'Validation Rule',
-      rest: false,
-      tooling: true,
-      createable: false,
-      deletable: false,
-      visibleWith: SETUP_VIEWERS,
-      writeRequires: ['PermissionsCustomizeApplication'],
-    }
+    { keyPrefix: '03d', label: 'Validation Rule', ...SETUP_METADATA }
   );
 }
 
@@ -625,9 +626,7 @@ function installedSubscriberPackage(): SObjectType {
       label: 'Installed Subscriber Package',
       rest: false,
       tooling: true,
-      createable: false,
-      updateable: false,
-      deletable: false,
+      ...NO_DML,
       visibleWith: SETUP_VIEWERS,
     }
   );
@@ -648,9 +647,7 @@ function subscriberPackage(): SObjectType {
       label: 'Subscriber Package',
       rest: false,
       tooling: true,
-      createable: false,
-      updateable: false,
-      deletable: false,
+      ...NO_DML,
       requiresFilter: ['Id'],
     }
   );
@@ -681,9 +678,7 @@ function subscriberPackageVersion(): SObjectType {
       label: 'Subscriber Package Version',
       rest: false,
       tooling: true,
-      createable: false,
-      updateable: false,
-      deletable: false,
+      ...NO_DML,
       requiresFilter: ['Id'],
     }
   );
@@ -707,7 +702,7 @@ function entityDefinition(): SObjectType {
       readOnly(bool('IsLayoutable')),
       readOnly(bool('IsCustomSetting')),
     ],
-    { label: 'Entity Definition', tooling: true, createable: false, updateable: false, deletable: false, ignoresLimit: true, virtual: true }
+    { label: 'Entity Definition', tooling: true, ...NO_DML, ignoresLimit: true, virtual: true }
   );
 }
 
@@ -730,9 +725,7 @@ function fieldDefinition(): SObjectType {
     {
       label: 'Field Definition',
       tooling: true,
-      createable: false,
-      updateable: false,
-      deletable: false,
+      ...NO_DML,
       ignoresLimit: true,
       virtual: true,
       requiresFilter: ['EntityDefinitionId', 'DurableId'],
@@ -765,9 +758,7 @@ function entityParticle(): SObjectType {
     {
       label: 'Entity Particle',
       tooling: true,
-      createable: false,
-      updateable: false,
-      deletable: false,
+      ...NO_DML,
       ignoresLimit: true,
       virtual: true,
       requiresFilter: ['EntityDefinitionId', 'DurableId'],

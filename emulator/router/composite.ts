@@ -74,6 +74,27 @@ function unsupportedType(e: unknown, typeName: string): never {
   throw e;
 }
 
+/** Saves each record of a collections POST/PATCH under the type its `attributes` name; an unknown type fails that item. */
+function saveEach(
+  call: DataCall,
+  allOrNone: boolean,
+  records: Array<Record<string, unknown>>,
+  save: (typeName: string, record: Record<string, unknown>) => string
+): SaveResult[] {
+  return runItems(
+    call,
+    allOrNone,
+    records.map((r) => () => {
+      const t = typeOf(r);
+      try {
+        return save(t, r);
+      } catch (e) {
+        return unsupportedType(e, t);
+      }
+    })
+  );
+}
+
 export function collections(call: DataCall): ApiResponse {
   const ctx = dmlContext(call);
   const [, , typeName] = call.segments;
@@ -99,42 +120,19 @@ export function collections(call: DataCall): ApiResponse {
   switch (method) {
     case 'POST': {
       const { allOrNone, records } = recordsOf(call);
-      return json(
-        200,
-        runItems(
-          call,
-          allOrNone,
-          records.map((r) => () => {
-            const t = typeOf(r);
-            try {
-              return createRecord(ctx, t, omit(r, 'attributes'));
-            } catch (e) {
-              return unsupportedType(e, t);
-            }
-          })
-        )
-      );
+      return json(200, saveEach(call, allOrNone, records, (t, r) => createRecord(ctx, t, omit(r, 'attributes'))));
     }
     case 'PATCH': {
       const { allOrNone, records } = recordsOf(call);
+      const results = saveEach(call, allOrNone, records, (t, r) => {
+        const id = (r.id ?? r.Id) as string | undefined;
+        if (!id) throw DmlFailure.of('MISSING_ARGUMENT', 'Id not specified in an update call', []);
+        updateRecord(ctx, t, id, omit(r, 'attributes', 'id', 'Id'));
+        return ctx.org.get(t, id)?.Id ?? id;
+      });
       return json(
         200,
-        runItems(
-          call,
-          allOrNone,
-          records.map((r) => () => {
-            const t = typeOf(r);
-            const id = (r.id ?? r.Id) as string | undefined;
-            if (!id) throw DmlFailure.of('MISSING_ARGUMENT', 'Id not specified in an update call', []);
-            const fields = omit(r, 'attributes', 'id', 'Id');
-            try {
-              updateRecord(ctx, t, id, fields);
-            } catch (e) {
-              unsupportedType(e, t);
-            }
-            return ctx.org.get(t, id)?.Id ?? id;
-          })
-        ).map((res, i) => ({ id: res.success ? res.id : ((records[i].id ?? records[i].Id) as string | undefined), ...res }))
+        results.map((res, i) => ({ id: res.success ? res.id : ((records[i].id ?? records[i].Id) as string | undefined), ...res }))
       );
     }
     case 'DELETE': {

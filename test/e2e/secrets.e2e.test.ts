@@ -35,25 +35,27 @@ describe('e2e: no access token in any output or file', function () {
     expect(secret.length).to.be.greaterThan(10);
     const outDir = join(s.home, 'reports');
 
-    const runs: string[][] = [
-      ['oncehub', 'connect', '-o', 'acme'],
-      ['oncehub', 'connect', '-o', 'acme', '--json'],
-      ['oncehub', 'status'],
-      ['oncehub', 'status', '--json'],
-      ['oncehub', 'doctor', '-o', 'acme'],
-      ['oncehub', 'doctor', '-o', 'acme', '--json'],
-      ['oncehub', 'doctor', '-o', 'acme', '--result-format', 'junit', '--output-dir', outDir],
-      ['oncehub', 'permset', 'assign', '-o', 'acme', '--dry-run', '--json'],
-      ['oncehub', 'permset', 'assign', '-o', 'acme'],
-      ['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json'],
-      ['oncehub', 'setup', '-o', 'acme', '--no-prompt'],
-      ['oncehub', 'setup', '-o', 'acme', '--json'], // production without --no-prompt under --json: an error
-      ['oncehub', 'connect', '-o', 'acme', '--sandbox'], // wrong environment: an error
-      ['oncehub', 'doctor', '-o', 'acme', '--config', join(s.home, 'missing.json')], // bad input: an error
+    // Each run with the exit code it must end with, so a command that never ran (or failed early) cannot pass the scan.
+    const runs: Array<[string[], number]> = [
+      [['oncehub', 'connect', '-o', 'acme'], 0],
+      [['oncehub', 'connect', '-o', 'acme', '--json'], 0],
+      [['oncehub', 'status'], 0],
+      [['oncehub', 'status', '--json'], 0],
+      [['oncehub', 'doctor', '-o', 'acme'], 1],
+      [['oncehub', 'doctor', '-o', 'acme', '--json'], 1],
+      [['oncehub', 'doctor', '-o', 'acme', '--result-format', 'junit', '--output-dir', outDir], 1],
+      [['oncehub', 'permset', 'assign', '-o', 'acme', '--dry-run', '--json'], 0],
+      [['oncehub', 'setup', '-o', 'acme', '--json'], 1], // production with work to do, without --no-prompt under --json: an error
+      [['oncehub', 'permset', 'assign', '-o', 'acme'], 0],
+      [['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json'], 0],
+      [['oncehub', 'setup', '-o', 'acme', '--no-prompt'], 0],
+      [['oncehub', 'connect', '-o', 'acme', '--sandbox'], 1], // wrong environment: an error
+      [['oncehub', 'doctor', '-o', 'acme', '--config', join(s.home, 'missing.json')], 1], // bad input: an error
     ];
     const outputs: string[] = [];
-    for (const args of runs) {
+    for (const [args, exitCode] of runs) {
       const run = await s.sf(args);
+      expect(run.exitCode, `${args.join(' ')}\n${run.stdout}\n${run.stderr}`).to.equal(exitCode);
       outputs.push(`${args.join(' ')}\n${run.stdout}\n${run.stderr}`);
     }
     // An expired session: the error path that is closest to the token.

@@ -186,6 +186,25 @@ describe('emulator: DML', () => {
       expect(ctx.emu.org.get('Account', idList[0])).to.equal(undefined);
     });
 
+    it('fails PATCH items per record: no Id, an unknown type; the others are saved', async () => {
+      const [created] = await ctx.conn.sobject('Account').create([{ Name: 'P1' }]);
+      const id = String(created.id);
+      const records = [
+        { attributes: { type: 'Account' }, Name: 'No id' },
+        { attributes: { type: 'Nope__c' }, id, Name: 'Unknown type' },
+        { attributes: { type: 'Account' }, id, Industry: 'Banking' },
+      ];
+      const res = await raw(ctx.emu, '/services/data/v66.0/composite/sobjects', { method: 'PATCH', body: { allOrNone: false, records } });
+      expect(res.status).to.equal(200);
+      const [a, b, c] = res.json as Array<{ id?: string; success: boolean; errors: Array<{ statusCode: string; message: string }> }>;
+      expect(a).to.not.have.property('id');
+      expect(a.errors.map((e) => [e.statusCode, e.message])).to.deep.equal([['MISSING_ARGUMENT', 'Id not specified in an update call']]);
+      expect(b).to.deep.include({ id, success: false });
+      expect(b.errors[0].statusCode).to.equal('INVALID_TYPE');
+      expect(c).to.deep.equal({ id, success: true, errors: [] });
+      expect(ctx.emu.org.get('Account', id)).to.deep.include({ Name: 'P1', Industry: 'Banking' });
+    });
+
     it('refuses more than 200 records', async () => {
       const records = Array.from({ length: 201 }, (_, i) => ({ attributes: { type: 'Account' }, Name: `A${i}` }));
       const res = await raw(ctx.emu, '/services/data/v66.0/composite/sobjects', { method: 'POST', body: { allOrNone: false, records } });
