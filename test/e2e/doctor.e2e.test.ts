@@ -362,5 +362,14 @@ describe('e2e: sf oncehub doctor', function () {
       expect(html.exitCode).to.equal(1);
       expect(html.json?.name).to.equal('HtmlPageError');
     });
+
+    it('malformed JSON in the answers: a clear error, exit 1, not a report of warnings', async () => {
+      const s = await open(scenarios.base());
+      s.emulator.faults.malformedJson({ times: 50 });
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(run.json?.name).to.equal('MalformedResponseError');
+      expect(run.json?.actions?.join(' ')).to.include('status.salesforce.com');
+    });
   });
 });

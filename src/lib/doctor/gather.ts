@@ -1,7 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../connection/api-user.js';
 import { sameId } from '../connection/state.js';
-import { errorCodeOf, toSfError } from '../org/errors.js';
+import { errorCodeOf, isOrgLevelError, toSfError } from '../org/errors.js';
 import {
   describeRequest,
   queryRequest,
@@ -54,14 +54,6 @@ const REF = {
 const describeRef = (object: BookingObject): string => `describe${object}`;
 
 /** Failures that concern the whole org or session, never one concern: they end the run. */
-const ORG_LEVEL = /^(INVALID_SESSION_ID|REQUEST_LIMIT_EXCEEDED|API_DISABLED_FOR_ORG|API_CURRENTLY_DISABLED|HTML_RESPONSE)$/;
-const NETWORK = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed|html content/i;
-
-function isOrgLevel(err: unknown): boolean {
-  const code = errorCodeOf(err) ?? '';
-  return ORG_LEVEL.test(code) || NETWORK.test(`${code} ${err instanceof Error ? err.message : String(err)}`);
-}
-
 const failureOf = (err: unknown): FetchFailure => ({
   errorCode: errorCodeOf(err) ?? 'UNKNOWN_ERROR',
   message: err instanceof Error ? err.message : String(err),
@@ -78,7 +70,7 @@ async function read<T>(parse: () => Promise<T> | T): Promise<Fetched<T>> {
   try {
     return fetched(await parse());
   } catch (err) {
-    if (isOrgLevel(err)) throw err;
+    if (isOrgLevelError(err)) throw err;
     return notFetched(failureOf(err));
   }
 }
@@ -150,7 +142,7 @@ async function detectPackage(conn: Connection, answers: Map<string, SubResponse>
   try {
     return parsePackageDetection((await subQuery(conn, answers, REF.packages)).records);
   } catch (err) {
-    if (isOrgLevel(err)) throw err;
+    if (isOrgLevelError(err)) throw err;
     try {
       return packageDetectionFromError(err);
     } catch {
@@ -166,7 +158,7 @@ async function gatherToolingFacts(conn: Connection): Promise<ToolingFacts> {
     answers = await sendComposite(conn, toolingRequests(conn), { tooling: true });
   } catch (err) {
     // A Tooling API the user may not use at all (rare; an org without it answers 404) leaves those checks unread.
-    if (isOrgLevel(err) || !/^(NOT_FOUND|INVALID_TYPE|INSUFFICIENT_ACCESS|ERROR_HTTP_4)/.test(errorCodeOf(err) ?? '')) throw err;
+    if (isOrgLevelError(err) || !/^(NOT_FOUND|INVALID_TYPE|INSUFFICIENT_ACCESS|ERROR_HTTP_4)/.test(errorCodeOf(err) ?? '')) throw err;
     const failure = failureOf(err);
     return {
       package: unreadablePackage(failure),

@@ -19,9 +19,44 @@ export function errorCodeOf(err: unknown): string | undefined {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+type OrgLevelFailure =
+  | 'SessionRefused'
+  | 'ApiDisabledForOrg'
+  | 'ApiDisabledForUser'
+  | 'RequestLimitExceeded'
+  | 'HtmlPage'
+  | 'MalformedResponse'
+  | 'ServerUnavailable'
+  | 'Unreachable';
+
 /**
- * Turns an org-level failure (expired session, API disabled, rate limit, maintenance page, unreachable host) into an
- * SfError with a one-line message and the actions that fix it. Anything else is wrapped as-is.
+ * Which org-level failure an error is, if any: failures that concern the whole org or session (expired session, API
+ * disabled, rate limit, maintenance page, unreadable answers, server down, unreachable host), as opposed to one
+ * query's own error. The single place that knows them: toSfError explains them, the doctor stops on them.
+ */
+export function orgLevelFailure(err: unknown): OrgLevelFailure | undefined {
+  const code = errorCodeOf(err) ?? '';
+  const message = messageOf(err);
+  if (code === 'INVALID_SESSION_ID' || /invalid_grant|Unable to refresh session|Session expired/i.test(message)) {
+    return 'SessionRefused';
+  }
+  if (code === 'API_DISABLED_FOR_ORG') return 'ApiDisabledForOrg';
+  if (code === 'API_CURRENTLY_DISABLED') return 'ApiDisabledForUser';
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return 'RequestLimitExceeded';
+  if (/html content/i.test(message) || code === 'HTML_RESPONSE') return 'HtmlPage';
+  if (code === 'MALFORMED_RESPONSE') return 'MalformedResponse';
+  if (code === 'SERVER_UNAVAILABLE' || /^ERROR_HTTP_5\d\d$/.test(code)) return 'ServerUnavailable';
+  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed/i.test(`${code} ${message}`)) {
+    return 'Unreachable';
+  }
+  return undefined;
+}
+
+export const isOrgLevelError = (err: unknown): boolean => orgLevelFailure(err) !== undefined;
+
+/**
+ * Turns an org-level failure into an SfError with a one-line message and the actions that fix it; an insufficient
+ * access error into a sentence; anything else is wrapped as-is.
  */
 export function toSfError(err: unknown, ctx: OrgContext): SfError {
   if (err instanceof SfError && err.actions?.length) return err as SfError;
@@ -29,24 +64,25 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
   const message = messageOf(err);
   const who = ctx.alias || ctx.username;
 
-  if (code === 'INVALID_SESSION_ID' || /invalid_grant|Unable to refresh session|Session expired/i.test(message)) {
-    return messages.createError('error.SessionRefused', [who], [ctx.alias || ctx.username, ctx.username], err as Error);
-  }
-  if (code === 'API_DISABLED_FOR_ORG') return messages.createError('error.ApiDisabledForOrg', [who]);
-  if (code === 'API_CURRENTLY_DISABLED') {
-    return messages.createError('error.ApiDisabledForUser', [ctx.username], [ctx.username]);
-  }
-  if (code === 'REQUEST_LIMIT_EXCEEDED') return messages.createError('error.RequestLimitExceeded', [who], [who]);
-  if (/html content/i.test(message) || code === 'HTML_RESPONSE') {
-    const status = /HTTP status code: (\d+)/.exec(message)?.[1] ?? '200';
-    return messages.createError('error.HtmlPage', [status], [who]);
-  }
-  if (code === 'MALFORMED_RESPONSE') return messages.createError('error.MalformedResponse', [message], []);
-  if (code === 'SERVER_UNAVAILABLE' || /^ERROR_HTTP_5\d\d$/.test(code)) {
-    return messages.createError('error.ServerUnavailable', [code], [who]);
-  }
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed/i.test(`${code} ${message}`)) {
-    return messages.createError('error.Unreachable', [ctx.instanceUrl, code || message], [who]);
+  switch (orgLevelFailure(err)) {
+    case 'SessionRefused':
+      return messages.createError('error.SessionRefused', [who], [ctx.alias || ctx.username, ctx.username], err as Error);
+    case 'ApiDisabledForOrg':
+      return messages.createError('error.ApiDisabledForOrg', [who]);
+    case 'ApiDisabledForUser':
+      return messages.createError('error.ApiDisabledForUser', [ctx.username], [ctx.username]);
+    case 'RequestLimitExceeded':
+      return messages.createError('error.RequestLimitExceeded', [who], [who]);
+    case 'HtmlPage':
+      return messages.createError('error.HtmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [who]);
+    case 'MalformedResponse':
+      return messages.createError('error.MalformedResponse', [message], []);
+    case 'ServerUnavailable':
+      return messages.createError('error.ServerUnavailable', [code], [who]);
+    case 'Unreachable':
+      return messages.createError('error.Unreachable', [ctx.instanceUrl, code || message], [who]);
+    case undefined:
+      break;
   }
   if (code.startsWith('INSUFFICIENT_ACCESS')) {
     return messages.createError('error.InsufficientAccess', [ctx.username, message]);

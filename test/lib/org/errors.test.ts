@@ -1,6 +1,6 @@
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
-import { errorCodeOf, type OrgContext, toSfError } from '../../../src/lib/org/errors.js';
+import { errorCodeOf, isOrgLevelError, type OrgContext, toSfError } from '../../../src/lib/org/errors.js';
 import { OrgApiError } from '../../../src/lib/org/requests.js';
 import { apiError } from '../connection/fake-org.js';
 
@@ -119,6 +119,17 @@ describe('org/errors', () => {
     it('keeps an SfError that already has actions', () => {
       const own = new SfError('mine', 'MineError', ['do this']);
       expect(toSfError(own, ctx)).to.equal(own);
+    });
+
+    it('isOrgLevelError tells whole-org failures from the error of one query', () => {
+      for (const code of ['INVALID_SESSION_ID', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'REQUEST_LIMIT_EXCEEDED', 'HTML_RESPONSE', 'MALFORMED_RESPONSE', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_503']) {
+        expect(isOrgLevelError(apiError(code, 'x')), code).to.equal(true);
+      }
+      expect(isOrgLevelError(new Error('Unable to refresh session due to: expired access/refresh token'))).to.equal(true);
+      expect(isOrgLevelError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).to.equal(true);
+      for (const code of ['INVALID_FIELD', 'INVALID_TYPE', 'NOT_FOUND', 'INSUFFICIENT_ACCESS_OR_READONLY', 'ERROR_HTTP_404']) {
+        expect(isOrgLevelError(apiError(code, 'x')), code).to.equal(false);
+      }
     });
 
     it('wraps anything else with its code and cause', () => {
