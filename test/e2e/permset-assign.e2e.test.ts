@@ -168,6 +168,17 @@ describe('e2e: sf oncehub permset assign', function () {
     expect(run.stderr).not.to.match(/\n\s+at /);
   });
 
+  it('explains an unknown alias with the login command, for both installation commands', async () => {
+    const s = await open(scenarios.demo());
+    for (const command of [['permset', 'assign'], ['layout', 'add-fields']]) {
+      const run = await s.sf(['oncehub', ...command, '-o', 'no-such-alias']);
+      expect(run.exitCode, command.join(' ')).to.equal(1);
+      expect(run.stderr).to.include('sf org login web --alias no-such-alias');
+      expect(run.stderr).not.to.match(/\n\s+at /);
+    }
+    expect(s.emulator.log.dataRequests()).to.have.length(0);
+  });
+
   it('says the package is not installed when the permission set does not exist', async () => {
     const s = await open(scenarios.base());
 

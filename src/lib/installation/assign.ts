@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { Messages } from '@salesforce/core';
+import { Messages, StateAggregator } from '@salesforce/core';
 import { chunkForInClause } from '../soql.js';
 import { errorCodeOf } from '../org/errors.js';
 import {
@@ -22,6 +22,7 @@ import {
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'installation');
+const commandMessages = Messages.loadMessages('plugin-oncehub', 'oncehub.permset.assign');
 
 /**
  * Bulk, idempotent assignment of the OnceHub permission set. Cost: one Composite reads the set and every user, one
@@ -288,4 +289,49 @@ export function exitCodeFor(outcome: AssignmentOutcome): 0 | 1 | 68 {
   const ok = outcome.assigned.length + outcome.alreadyAssigned.length;
   if (outcome.failed.length === 0) return 0;
   return ok === 0 ? 1 : 68;
+}
+
+/** sf's alias resolver, for `-b` values: an unknown alias is taken as a username, as `sf org assign permset` does. */
+export async function aliasResolver(): Promise<(aliasOrUsername: string) => string> {
+  const { aliases } = await StateAggregator.getInstance();
+  return (value) => aliases.resolveUsername(value);
+}
+
+/** Progress of the inserts, for a progress bar; started only when they take more than one request. */
+export type AssignProgress = { start(total: number, permsetLabel: string): void; update(done: number): void; finish(): void };
+
+/**
+ * `sf oncehub permset assign`: reads the set, the users and their assignments (two Composites), plans, and inserts
+ * the missing assignments (one request per 200; none on a dry run, where the result lists who would be assigned).
+ * Throws when the set does not exist: the package is missing, or --permset-name names no set.
+ */
+export async function assignPermissionSet(
+  conn: Connection,
+  alias: string,
+  options: { usernames: readonly string[]; permsetName?: string; dryRun: boolean; progress?: AssignProgress }
+): Promise<PermsetAssignResult> {
+  const facts = await fetchAssignmentFacts(conn, options.usernames, options.permsetName);
+  const permissionSet = facts.permissionSet;
+  if (!permissionSet) {
+    throw options.permsetName
+      ? commandMessages.createError('error.PermsetNotFound', [options.permsetName, alias], [alias])
+      : commandMessages.createError('error.PackageNotInstalled', [alias], [alias]);
+  }
+  const { toInsert, outcome } = planAssignments(options.usernames, facts);
+  const { id, name, label, namespacePrefix } = permissionSet;
+  const result: PermsetAssignResult = { permissionSet: { id, name, label, namespacePrefix }, ...outcome };
+  if (options.dryRun) {
+    result.assigned = toInsert.map((u) => ({ username: u.username, userId: u.id }));
+    result.dryRun = true;
+    return result;
+  }
+  if (toInsert.length === 0) return result;
+  const progress = toInsert.length > COLLECTION_SIZE ? options.progress : undefined;
+  progress?.start(toInsert.length, label);
+  try {
+    mergeInto(result, await insertAssignments(conn, permissionSet, toInsert, (done) => progress?.update(done)));
+    return result;
+  } finally {
+    progress?.finish();
+  }
 }

@@ -1,4 +1,5 @@
 import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import {
   dataPath,
   getRequest,
@@ -13,6 +14,9 @@ import {
 } from '../org/requests.js';
 import { quote } from '../soql.js';
 import { ONCEHUB_NAMESPACE } from './package.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
 
 /**
  * Installation step 3: the package's two Activity fields on the Event page layouts that are in use. Layouts are read
@@ -123,6 +127,11 @@ export async function parseLayoutFacts(
   return { layouts, fieldsInOrg: PACKAGE_EVENT_FIELDS.filter((f) => names.has(f.toLowerCase())) };
 }
 
+/** The Event layouts in use and which package fields exist, in one Tooling Composite. */
+export async function readLayoutFacts(conn: Connection): Promise<{ layouts: EventLayout[]; fieldsInOrg: string[] }> {
+  return parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
+}
+
 /**
  * Reads the layouts' metadata, in the order given: one GET per layout (Metadata is only readable one record at a
  * time), all in one Tooling Composite (a few, past 25 layouts).
@@ -192,4 +201,42 @@ export function selectLayouts(
     selected: layouts.filter((l) => wanted.has(layoutKey(l.name))),
     unknown: names.filter((n) => !known.has(layoutKey(n))),
   };
+}
+
+export type AddLayoutFieldsOutcome = {
+  result: LayoutAddFieldsResult;
+  /** How many layouts lacked a field (and were written, unless this was a dry run). */
+  changing: number;
+  exitCode: 0 | 1 | 68;
+};
+
+/**
+ * `sf oncehub layout add-fields`: reads the layouts in use (one Tooling Composite), their metadata (one more), and
+ * writes only the layouts that lack a package field (one more; none on a dry run or when nothing is missing).
+ * Throws when the package's fields do not exist or a --layout name matches no layout in use.
+ */
+export async function addLayoutFields(
+  conn: Connection,
+  alias: string,
+  options: { layouts?: readonly string[]; dryRun: boolean }
+): Promise<AddLayoutFieldsOutcome> {
+  const facts = await readLayoutFacts(conn);
+  const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
+  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), alias], [alias]);
+  const { selected, unknown } = selectLayouts(facts.layouts, options.layouts);
+  if (unknown.length > 0) {
+    const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
+    throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
+  }
+  const plans = (await readLayoutMetadata(conn, selected)).map(planLayoutFields);
+  const changes = selected.flatMap((l, i) => (plans[i].added.length > 0 ? [{ id: l.id, metadata: plans[i].metadata }] : []));
+  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
+
+  const layouts = selected.map((l, i): LayoutFieldsRow => {
+    const { added, alreadyPresent } = plans[i];
+    const error = failures.get(l.id);
+    return error ? { layout: l.name, added: [], alreadyPresent, notAdded: added, error } : { layout: l.name, added, alreadyPresent };
+  });
+  const exitCode = failures.size === 0 ? 0 : failures.size === changes.length ? 1 : 68;
+  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode };
 }

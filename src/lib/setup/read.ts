@@ -1,8 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { fetchAssignmentFacts } from '../installation/assign.js';
-import { layoutFactsRequests, PACKAGE_EVENT_FIELDS, parseLayoutFacts, readLayoutMetadata } from '../installation/layout.js';
+import { PACKAGE_EVENT_FIELDS, readLayoutFacts, readLayoutMetadata } from '../installation/layout.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
-import { sendComposite } from '../org/requests.js';
 import type { PlanFacts } from './plan.js';
 
 /**
@@ -14,7 +13,7 @@ import type { PlanFacts } from './plan.js';
  */
 export async function readPlanFacts(conn: Connection, apiUsername: string, ctx: OrgContext): Promise<PlanFacts> {
   const readLayouts = async (): Promise<Omit<PlanFacts, 'assignment'>> => {
-    const facts = await parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
+    const facts = await readLayoutFacts(conn);
     const complete = PACKAGE_EVENT_FIELDS.every((f) => facts.fieldsInOrg.includes(f));
     return { ...facts, metadata: complete ? await readLayoutMetadata(conn, facts.layouts) : [] };
   };

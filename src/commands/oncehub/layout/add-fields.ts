@@ -1,20 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { sendComposite } from '../../../lib/org/requests.js';
+import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
-import { orgContext } from '../../../lib/installation/context.js';
-import {
-  layoutFactsRequests,
-  type LayoutAddFieldsResult,
-  type LayoutFieldsRow,
-  type LayoutWriteError,
-  PACKAGE_EVENT_FIELDS,
-  parseLayoutFacts,
-  planLayoutFields,
-  readLayoutMetadata,
-  selectLayouts,
-  writeLayouts,
-} from '../../../lib/installation/layout.js';
+import { addLayoutFields, type LayoutAddFieldsResult } from '../../../lib/installation/layout.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -34,36 +22,23 @@ export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
   };
 
   public async run(): Promise<LayoutAddFieldsResult> {
-    const { flags } = await this.parse(LayoutAddFields);
-    const conn = flags['target-org'].getConnection(flags['api-version']);
-    const ctx = await orgContext(flags['target-org'], conn);
-    try {
-      this.spinner.start(messages.getMessage('info.Reading'));
-      const facts = await parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
-      const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
-      if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), ctx.alias], [ctx.alias]);
-      const { selected, unknown } = selectLayouts(facts.layouts, flags.layout);
-      if (unknown.length > 0) {
-        const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
-        throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
-      }
-      const plans = (await readLayoutMetadata(conn, selected)).map(planLayoutFields);
-      const changes = selected.flatMap((l, i) => (plans[i].added.length > 0 ? [{ id: l.id, metadata: plans[i].metadata }] : []));
-      const failures = flags['dry-run'] ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
-      this.spinner.stop();
-
-      const layouts = selected.map((l, i): LayoutFieldsRow => {
-        const { added, alreadyPresent } = plans[i];
-        const error = failures.get(l.id);
-        return error ? { layout: l.name, added: [], alreadyPresent, notAdded: added, error } : { layout: l.name, added, alreadyPresent };
-      });
-      const result: LayoutAddFieldsResult = flags['dry-run'] ? { layouts, dryRun: true } : { layouts };
-      this.print(result, changes.length);
-      if (failures.size > 0) process.exitCode = failures.size === changes.length ? 1 : 68;
-      return result;
-    } catch (err) {
-      throw toSfError(err, ctx);
-    }
+    const { flags, raw } = await this.parse(LayoutAddFields).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+    this.spinner.start(messages.getMessage('info.Reading'));
+    const { result, changing, exitCode } = await addLayoutFields(conn, target.alias, {
+      layouts: flags.layout,
+      dryRun: flags['dry-run'],
+    }).catch((err: unknown) => {
+      throw toSfError(err, target);
+    });
+    this.spinner.stop();
+    this.print(result, changing);
+    if (exitCode !== 0) process.exitCode = exitCode;
+    return result;
   }
 
   private print(result: LayoutAddFieldsResult, changing: number): void {

@@ -1,20 +1,17 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { recordForOrg } from '../../../lib/connection/state.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import {
+  aliasResolver,
   type AssigneeRow,
-  type PermsetAssignResult,
+  assignPermissionSet,
   chooseAssignees,
-  COLLECTION_SIZE,
   exitCodeFor,
   type FailedRow,
-  fetchAssignmentFacts,
-  insertAssignments,
-  mergeInto,
-  planAssignments,
+  type PermsetAssignResult,
 } from '../../../lib/installation/assign.js';
-import { aliasResolver, orgContext } from '../../../lib/installation/context.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.permset.assign');
@@ -45,47 +42,39 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   };
 
   public async run(): Promise<PermsetAssignResult> {
-    const { flags } = await this.parse(PermsetAssign);
+    const { flags, raw } = await this.parse(PermsetAssign).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
-    const ctx = await orgContext(org, conn);
+    const target = await connectTarget(org, conn, typedTargetOrg(raw));
     const usernames = chooseAssignees({
       onBehalfOf: flags['on-behalf-of'],
       recordedUsername: flags['on-behalf-of'] ? undefined : (await recordForOrg(org.getOrgId()))?.username,
-      orgUsername: ctx.username,
+      orgUsername: target.username,
       resolveAlias: await aliasResolver(),
     });
-    try {
-      this.spinner.start(messages.getMessage('info.Reading'));
-      const facts = await fetchAssignmentFacts(conn, usernames, flags['permset-name']);
-      this.spinner.stop();
-      const permissionSet = facts.permissionSet;
-      if (!permissionSet) {
-        throw flags['permset-name']
-          ? messages.createError('error.PermsetNotFound', [flags['permset-name'], ctx.alias], [ctx.alias])
-          : messages.createError('error.PackageNotInstalled', [ctx.alias], [ctx.alias]);
-      }
-      const { toInsert, outcome } = planAssignments(usernames, facts);
-      const { id, name, label, namespacePrefix } = permissionSet;
-      const result: PermsetAssignResult = { permissionSet: { id, name, label, namespacePrefix }, ...outcome };
-      if (flags['dry-run']) {
-        result.assigned = toInsert.map((u) => ({ username: u.username, userId: u.id }));
-        result.dryRun = true;
-      } else if (toInsert.length > 0) {
-        if (toInsert.length > COLLECTION_SIZE) {
-          const title = messages.getMessage('info.Assigning', [label]);
-          this.progress.start(toInsert.length, {}, { title, format: '%s | {bar} | {value}/{total} users' });
-        }
-        mergeInto(result, await insertAssignments(conn, permissionSet, toInsert, (done) => this.progress.update(done)));
-        this.progress.finish();
-      }
-      this.print(result);
-      process.exitCode = exitCodeFor(result);
-      return result;
-    } catch (err) {
-      this.progress.stop();
-      throw toSfError(err, ctx);
-    }
+    this.spinner.start(messages.getMessage('info.Reading'));
+    const result = await assignPermissionSet(conn, target.alias, {
+      usernames,
+      permsetName: flags['permset-name'],
+      dryRun: flags['dry-run'],
+      progress: {
+        start: (total, permsetLabel): void => {
+          this.spinner.stop();
+          const title = messages.getMessage('info.Assigning', [permsetLabel]);
+          this.progress.start(total, {}, { title, format: '%s | {bar} | {value}/{total} users' });
+        },
+        update: (done): void => this.progress.update(done),
+        finish: (): void => this.progress.finish(),
+      },
+    }).catch((err: unknown) => {
+      throw toSfError(err, target);
+    });
+    this.spinner.stop();
+    this.print(result);
+    process.exitCode = exitCodeFor(result);
+    return result;
   }
 
   private print(result: PermsetAssignResult): void {
