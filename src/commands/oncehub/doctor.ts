@@ -17,7 +17,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('EXIT CODES', {
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
     '0': messages.getMessage('errorCodes.0'),
     '1': messages.getMessage('errorCodes.1'),
   });

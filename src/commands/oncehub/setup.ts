@@ -19,7 +19,7 @@ export default class Setup extends SfCommand<SetupResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('EXIT CODES', {
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
     '0': messages.getMessage('errorCodes.0'),
     '1': messages.getMessage('errorCodes.1'),
     '68': messages.getMessage('errorCodes.68'),

@@ -40,6 +40,14 @@ export type PermsetAssignResult = AssignmentOutcome & {
   dryRun?: true;
 };
 
+/** The permission set as results show it. */
+export const permissionSetView = ({
+  id,
+  name,
+  label,
+  namespacePrefix,
+}: OncehubPermissionSet): PermsetAssignResult['permissionSet'] => ({ id, name, label, namespacePrefix });
+
 export type UserFacts = { id: string; username: string; isActive: boolean; licenseName: string | null };
 
 export type AssignmentFacts = {
@@ -318,8 +326,7 @@ export async function assignPermissionSet(
       : commandMessages.createError('error.PackageNotInstalled', [alias], [alias]);
   }
   const { toInsert, outcome } = planAssignments(options.usernames, facts);
-  const { id, name, label, namespacePrefix } = permissionSet;
-  const result: PermsetAssignResult = { permissionSet: { id, name, label, namespacePrefix }, ...outcome };
+  const result: PermsetAssignResult = { permissionSet: permissionSetView(permissionSet), ...outcome };
   if (options.dryRun) {
     result.assigned = toInsert.map((u) => ({ username: u.username, userId: u.id }));
     result.dryRun = true;
@@ -327,7 +334,7 @@ export async function assignPermissionSet(
   }
   if (toInsert.length === 0) return result;
   const progress = toInsert.length > COLLECTION_SIZE ? options.progress : undefined;
-  progress?.start(toInsert.length, label);
+  progress?.start(toInsert.length, permissionSet.label);
   try {
     mergeInto(result, await insertAssignments(conn, permissionSet, toInsert, (done) => progress?.update(done)));
     return result;

@@ -1,10 +1,10 @@
 import type { Connection } from '@salesforce/core';
 import { type ConnectOutcome, recordCheckedConnection } from '../connection/connect.js';
 import type { ConnectionRecord } from '../connection/state.js';
-import { insertAssignments, mergeInto, type PermsetAssignResult } from '../installation/assign.js';
+import { insertAssignments, mergeInto, permissionSetView, type PermsetAssignResult } from '../installation/assign.js';
 import { type LayoutAddFieldsResult, type LayoutFieldsRow, writeLayouts } from '../installation/layout.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
-import { changedLayouts, type LayoutStep, permissionSetView, type PermsetStep, type SetupPlan } from './plan.js';
+import { changedLayouts, type LayoutStep, type PermsetStep, type SetupPlan } from './plan.js';
 
 /**
  * The writes of a confirmed plan, through the installation libraries' writers, in the order of the setup: record the

@@ -7,6 +7,7 @@ import {
   type AssignmentFacts,
   type AssignmentOutcome,
   type FailedRow,
+  permissionSetView,
   planAssignments,
   type PermsetAssignResult,
   type UserFacts,
@@ -75,13 +76,6 @@ export type SetupPlanJson = {
   /** How many changes the org would get: permission set assignments plus layouts to update. */
   orgChanges: number;
 };
-
-export const permissionSetView = ({ id, name, label, namespacePrefix }: OncehubPermissionSet): PermissionSetView => ({
-  id,
-  name,
-  label,
-  namespacePrefix,
-});
 
 export function planPermset(username: string, facts: AssignmentFacts, alias: string): PermsetStep {
   if (!facts.permissionSet) return { status: 'blocked', reason: messages.getMessage('blocked.permset', [alias]) };
