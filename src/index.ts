@@ -26,5 +26,6 @@ export {
 export { type DoctorOptions, runDoctor } from './lib/doctor/run.js';
 export type { DoctorReport } from './lib/doctor/report.js';
 export type { SetupResult } from './lib/setup/run.js';
-export type { PermsetAssignResult } from './lib/installation/assign.js';
-export type { LayoutAddFieldsResult } from './lib/installation/layout.js';
+export { type PackageDetection, detectPackage } from './lib/installation/package.js';
+export { type PermsetAssignResult, assignPermissionSet } from './lib/installation/assign.js';
+export { type LayoutAddFieldsResult, addLayoutFields } from './lib/installation/layout.js';
