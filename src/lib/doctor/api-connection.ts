@@ -2,8 +2,9 @@ import { type Check, fail, pass, skip, warn } from '../checks.js';
 import { judgeApiRefused, judgeApiUser } from '../connection/api-user.js';
 import { environmentOf, sameUsername } from '../connection/connect.js';
 import { type ConnectionRecord, type ConnectMode, type Environment, sameId } from '../connection/state.js';
-import { blockedMessage, checkMessages as messages, checkTitle, skipAll, unreadableCheck } from './check-text.js';
-import type { DoctorFacts, Fetched } from './facts.js';
+import { checkMessages as messages, checkTitle, skipAll, unreadableCheck } from '../check-text.js';
+import type { Fetched } from '../fetched.js';
+import type { ApiBlocked, DoctorFacts, DoctorTarget } from './facts.js';
 import type { OrgFacts } from '../connection/api-user.js';
 
 /**
@@ -11,6 +12,10 @@ import type { OrgFacts } from '../connection/api-user.js';
  * connection/api-user.ts, shared with `connect`), and `recorded-connection` (what `sf oncehub connect` recorded for
  * this environment is this org and this user).
  */
+
+/** Why a check was not run when the API is blocked for the org or refused to the user sf is logged in as. */
+export const blockedMessage = (blocked: ApiBlocked, target: Pick<DoctorTarget, 'username'>): string =>
+  blocked === 'org' ? messages.getMessage('skip.apiDisabled') : messages.getMessage('skip.apiRefused', [target.username]);
 
 /** Professional Edition has the API only as a paid add-on (domain.md §2): it may be missing or be removed later. */
 const EDITIONS_WITH_OPTIONAL_API = ['Professional Edition'];

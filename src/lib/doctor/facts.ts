@@ -6,18 +6,13 @@ import type { BookingObject, SetupFile } from '../mapping/setup-file.js';
 import type { ObjectFields } from '../validation/fields.js';
 import type { DuplicateRuleFact, ValidationRuleFact } from '../validation/rules.js';
 import type { AssignmentRuleFact, OwnerFact } from '../mapping/creation-rules.js';
+import type { Fetched } from '../fetched.js';
 
 /**
  * Everything the doctor's checks are judged on, gathered in a few batched requests (see gather.ts). Each concern is
- * `Fetched`: a failing subrequest (a 4xx on one query, a Tooling object the user may not read) becomes that concern's
- * failure, which its check reports, instead of aborting the whole report.
+ * `Fetched` (../fetched.ts): a failing subrequest becomes that concern's failure, which its check reports, instead of
+ * aborting the whole report.
  */
-
-export type FetchFailure = { errorCode: string; message: string };
-export type Fetched<T> = { ok: true; value: T } | ({ ok: false } & FetchFailure);
-
-export const fetched = <T>(value: T): Fetched<T> => ({ ok: true, value });
-export const notFetched = <T>(failure: FetchFailure): Fetched<T> => ({ ok: false, ...failure });
 
 /** The org and user sf is logged in as (from sf's auth data, no request), and what the user asked to check. */
 export type DoctorTarget = {

@@ -20,7 +20,8 @@ import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../validation/fields.js';
 import { DUPLICATE_RULES_QUERY, parseDuplicateRules, parseValidationRules, VALIDATION_RULES_QUERY } from '../validation/rules.js';
 import { blockedFacts } from './report.js';
-import { type DoctorFacts, type FetchFailure, type Fetched, fetched, notFetched } from './facts.js';
+import { type FetchFailure, type Fetched, fetched, notFetched } from '../fetched.js';
+import type { DoctorFacts } from './facts.js';
 
 /**
  * The one layer of the doctor that talks to the org. The whole report costs at most four HTTP requests:

@@ -6,9 +6,10 @@ import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
 import type { ObjectFields } from '../validation/fields.js';
 import { judgeRequiredFields } from '../validation/required-fields.js';
 import { judgeDuplicateRules, judgeValidationRules } from '../validation/rules.js';
-import { apiConnectionChecks } from './api-connection.js';
-import { blockedMessage, checkMessages as messages, skipAll, unreadableCheck } from './check-text.js';
-import { type DoctorFacts, type Fetched, notFetched } from './facts.js';
+import { checkMessages as messages, skipAll, unreadableCheck } from '../check-text.js';
+import { type Fetched, notFetched } from '../fetched.js';
+import { apiConnectionChecks, blockedMessage } from './api-connection.js';
+import type { DoctorFacts } from './facts.js';
 
 /**
  * The doctor's report: the five phases in order, each with its checks judged from the facts (pure functions), the

@@ -1,6 +1,6 @@
 import { type Check, fail, pass, skip, warn } from '../checks.js';
-import { checkMessages as messages, checkTitle } from '../doctor/check-text.js';
-import type { Fetched } from '../doctor/facts.js';
+import { checkMessages as messages, checkTitle } from '../check-text.js';
+import type { Fetched } from '../fetched.js';
 import { findField, type ObjectFields, requiredFields, unsupportedTypeOf, valueProblem, type ValueProblem } from '../validation/fields.js';
 import { type BookingObject, type FieldMappingEntry, parseFieldRef, type SetupFile } from './setup-file.js';
 

@@ -1,6 +1,6 @@
 import { type Check, pass, warn } from '../checks.js';
-import { checkMessages as messages, checkTitle } from '../doctor/check-text.js';
-import type { Fetched } from '../doctor/facts.js';
+import { checkMessages as messages, checkTitle } from '../check-text.js';
+import type { Fetched } from '../fetched.js';
 import { BOOKING_OBJECTS, type BookingObject, parseFieldRef, type ValueSource } from '../mapping/setup-file.js';
 import {
   type FieldFact,

@@ -1,6 +1,6 @@
 import { type Check, pass, warn } from '../checks.js';
-import { checkMessages as messages, checkTitle, unreadableCheck } from '../doctor/check-text.js';
-import type { Fetched } from '../doctor/facts.js';
+import { checkMessages as messages, checkTitle, unreadableCheck } from '../check-text.js';
+import type { Fetched } from '../fetched.js';
 import type { SalesforceRecord } from '../org/requests.js';
 import { BOOKING_OBJECTS } from '../mapping/setup-file.js';
 import { quoteList } from '../soql.js';

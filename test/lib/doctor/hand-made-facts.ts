@@ -1,6 +1,7 @@
 import type { ApiUserFacts, OrgFacts } from '../../../src/lib/connection/api-user.js';
 import type { ConnectionRecord } from '../../../src/lib/connection/state.js';
-import { type DoctorFacts, fetched, type Fetched, notFetched } from '../../../src/lib/doctor/facts.js';
+import type { DoctorFacts } from '../../../src/lib/doctor/facts.js';
+import { fetched, type Fetched, notFetched } from '../../../src/lib/fetched.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../../../src/lib/mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../../../src/lib/validation/fields.js';
 import { ADMIN, API_USER, type DescribeField, ORG_ID, standardObjects } from './fake-doctor-org.js';

@@ -1,6 +1,8 @@
 import { Messages } from '@salesforce/core';
-import { type Check, skip, warn } from '../checks.js';
-import type { ApiBlocked, DoctorTarget, FetchFailure } from './facts.js';
+import { type Check, skip, warn } from './checks.js';
+import type { FetchFailure } from './fetched.js';
+
+/** Texts of the checks (messages/doctor-checks.md), shared by every phase's judge, connect and the doctor. */
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 export const checkMessages = Messages.loadMessages('plugin-oncehub', 'doctor-checks');
@@ -20,7 +22,3 @@ export function unreadableCheck(id: string, what: string, failure: FetchFailure,
 
 /** The same checks, each marked not checked with the message. */
 export const skipAll = (checks: readonly Check[], message: string): Check[] => checks.map((c) => skip(c.id, c.title, message));
-
-/** Why a check was not run when the API is blocked for the org or refused to the user sf is logged in as. */
-export const blockedMessage = (blocked: ApiBlocked, target: Pick<DoctorTarget, 'username'>): string =>
-  blocked === 'org' ? checkMessages.getMessage('skip.apiDisabled') : checkMessages.getMessage('skip.apiRefused', [target.username]);
