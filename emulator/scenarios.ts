@@ -712,4 +712,8 @@ export const scenarios = {
       .withDuplicateRule({ object: 'Lead', developerName: 'Standard_Rule_for_Leads_with_Duplicate_Contacts' })
       .withAssignmentRule('Lead', 'Standard Lead Routing');
   },
+  /** The demo org with 95 % of its daily API requests used (14250 of 15000): doctor's api-usage warns. */
+  nearApiLimit(options: BaseOptions = {}): OrgBuilder {
+    return scenarios.demo(options).withApiUsage(14_250, 15_000);
+  },
 };

@@ -125,7 +125,7 @@ describe('e2e: sf oncehub doctor', function () {
       expect(run.exitCode, run.stdout).to.equal(0);
       expect(phaseStatuses(run).every((p) => p.endsWith(':pass')), phaseStatuses(run).join()).to.equal(true);
       expect(report(run).progress).to.deep.equal({ done: 5, total: 5 });
-      expect(report(run).summary).to.deep.equal({ pass: 15, warn: 0, fail: 0, skip: 0 });
+      expect(report(run).summary).to.deep.equal({ pass: 16, warn: 0, fail: 0, skip: 0 });
       const requests = s.emulator.log.dataRequests().map((r) => `${r.method} ${r.path}`);
       expect([...requests].sort()).to.deep.equal([
         'POST /services/data/v66.0/composite',
@@ -153,7 +153,7 @@ describe('e2e: sf oncehub doctor', function () {
       const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(
         readFileSync(join(outputDir, 'oncehub-doctor.xml'), 'utf8')
       ) as { testsuites: { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Array<{ testcase: Array<Record<string, unknown>> }> } };
-      expect(xml.testsuites['@_tests']).to.equal('15');
+      expect(xml.testsuites['@_tests']).to.equal('16');
       expect(xml.testsuites['@_failures']).to.equal('0');
       expect(xml.testsuites['@_skipped']).to.equal('2');
       const cases = xml.testsuites.testsuite.flatMap((suite) => suite.testcase);
@@ -277,6 +277,7 @@ describe('e2e: sf oncehub doctor', function () {
         'edit-events',
         'object-access',
         'recorded-connection',
+        'api-usage',
       ]);
       expect(statuses(run)).to.deep.include({ 'edit-events': 'pass', 'object-access': 'pass' });
     });

@@ -4,6 +4,7 @@ import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connec
 import { resultFormatInArgv } from '../../lib/doctor/argv.js';
 import { apiUserFlag, modeFlag } from '../../lib/flags.js';
 import { writeJunitReport } from '../../lib/doctor/junit.js';
+import { markdownReport, writeMarkdownReport } from '../../lib/doctor/markdown.js';
 import { renderReport } from '../../lib/doctor/render.js';
 import { type DoctorReport, exitCodeOf } from '../../lib/doctor/report.js';
 import { runDoctor } from '../../lib/doctor/run.js';
@@ -35,7 +36,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
       char: 'r',
       summary: messages.getMessage('flags.result-format.summary'),
       description: messages.getMessage('flags.result-format.description'),
-      options: ['human', 'json', 'junit'] as const,
+      options: ['human', 'json', 'junit', 'markdown'] as const,
       default: 'human',
     })(),
     'output-dir': Flags.directory({
@@ -67,11 +68,24 @@ export default class Doctor extends SfCommand<DoctorReport> {
     });
     this.spinner.stop();
 
-    if (!this.jsonEnabled()) for (const line of renderReport(report, facts)) this.log(line);
-    if (flags['result-format'] === 'junit') {
-      const outputDir = flags['output-dir'] ?? process.cwd();
+    const format = flags['result-format'];
+    const outputDir = flags['output-dir'] ?? process.cwd();
+    const notWritten = (err: unknown, kind: 'Junit' | 'Markdown'): Error =>
+      messages.createError(`error.${kind}NotWritten`, [outputDir, err instanceof Error ? err.message : String(err)]);
+    if (format === 'markdown') {
+      // stdout is the Markdown alone, so `>> "$GITHUB_STEP_SUMMARY"` gets nothing else.
+      const markdown = markdownReport(report, facts);
+      if (!this.jsonEnabled()) this.log(markdown.trimEnd());
+      if (flags['output-dir']) {
+        const path = await writeMarkdownReport(markdown, outputDir).catch((err: unknown) => {
+          throw notWritten(err, 'Markdown');
+        });
+        this.logToStderr(messages.getMessage('info.markdownWritten', [path]));
+      }
+    } else if (!this.jsonEnabled()) for (const line of renderReport(report, facts)) this.log(line);
+    if (format === 'junit') {
       const path = await writeJunitReport(report, outputDir).catch((err: unknown) => {
-        throw messages.createError('error.JunitNotWritten', [outputDir, err instanceof Error ? err.message : String(err)]);
+        throw notWritten(err, 'Junit');
       });
       if (!this.jsonEnabled()) this.log(messages.getMessage('info.junitWritten', [path]));
     }

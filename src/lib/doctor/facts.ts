@@ -7,6 +7,7 @@ import type { ObjectFields } from '../validation/fields.js';
 import type { DuplicateRuleFact, ValidationRuleFact } from '../validation/rules.js';
 import type { AssignmentRuleFact, OwnerFact } from '../mapping/creation-rules.js';
 import type { Fetched } from '../fetched.js';
+import type { ApiUsage } from './api-usage.js';
 
 /**
  * Everything the doctor's checks are judged on, gathered in a few batched requests (see gather.ts). Each concern is
@@ -67,4 +68,6 @@ export type DoctorFacts = {
   /** Fetched only when the setup file lists booking page owners. */
   bookingOwners?: Fetched<OwnerFact[]>;
   setup?: { path: string; file: SetupFile };
+  /** The org's daily API usage from the last answer's Sforce-Limit-Info header; undefined when none carried it. */
+  apiUsage?: ApiUsage;
 };

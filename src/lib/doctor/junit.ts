@@ -1,7 +1,7 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { Builder } from 'junit-report-builder';
+import { writeFileAtomically } from '../files.js';
 import type { DoctorReport } from './report.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -36,16 +36,7 @@ export async function junitXml(report: DoctorReport): Promise<string> {
 
 /** Writes the report to <dir>/oncehub-doctor.xml (creating dir) through a temporary file, so a reader never sees half a file. */
 export async function writeJunitReport(report: DoctorReport, outputDir: string): Promise<string> {
-  const dir = resolve(outputDir);
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, JUNIT_FILE_NAME);
-  const temporary = join(dir, `.${JUNIT_FILE_NAME}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temporary, await junitXml(report), 'utf8');
-    await rename(temporary, path);
-  } catch (err) {
-    await rm(temporary, { force: true });
-    throw err;
-  }
+  const path = join(resolve(outputDir), JUNIT_FILE_NAME);
+  await writeFileAtomically(path, await junitXml(report));
   return path;
 }

@@ -10,6 +10,7 @@ import { checkMessages as messages, skipAll, unreadableCheck } from '../check-te
 import { type Fetched, notFetched } from '../fetched.js';
 import { apiConnectionChecks, blockedMessage } from './api-connection.js';
 import type { DoctorFacts } from './facts.js';
+import { judgeApiUsage } from './api-usage.js';
 
 /**
  * The doctor's report: the five phases in order, each with its checks judged from the facts (pure functions), the
@@ -60,8 +61,14 @@ function fieldValidationChecks(facts: DoctorFacts): Check[] {
   ];
 }
 
+/** With the API blocked, the usage an error answer may carry says nothing about OnceHub's calls: not checked. */
+function apiUsageCheck(facts: DoctorFacts): Check {
+  const check = judgeApiUsage(facts.apiUsage);
+  return facts.apiBlocked ? skipAll([check], blockedMessage(facts.apiBlocked, facts.target))[0] : check;
+}
+
 const phaseChecks: Record<PhaseId, (facts: DoctorFacts) => Check[]> = {
-  'api-connection': apiConnectionChecks,
+  'api-connection': (facts) => [...apiConnectionChecks(facts), apiUsageCheck(facts)],
   installation: installationChecks,
   'field-validation': fieldValidationChecks,
   'field-mapping': (facts) => [

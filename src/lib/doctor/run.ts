@@ -4,6 +4,7 @@ import { connectTarget, sameUsername } from '../connection/connect.js';
 import { type ConnectionRecord, type ConnectMode, readConnections, recordForOrg } from '../connection/state.js';
 import { loadSetupFile } from '../mapping/setup-file.js';
 import type { ApiUserChoice, DoctorFacts } from './facts.js';
+import { apiUsageSeen } from './api-usage.js';
 import { gatherFacts } from './gather.js';
 import { buildReport, type DoctorReport } from './report.js';
 
@@ -86,5 +87,7 @@ export async function runDoctor(
     connections,
     setup,
   });
+  // Every answer carried the org's API usage: jsforce kept the last one, no request of its own.
+  facts.apiUsage = apiUsageSeen(conn);
   return { report: buildReport(facts), facts };
 }

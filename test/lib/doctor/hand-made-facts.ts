@@ -71,6 +71,7 @@ export function completedFacts(overrides: Partial<DoctorFacts> = {}): DoctorFact
     describes: describes(),
     validationRules: fetched([]),
     duplicateRules: fetched([]),
+    apiUsage: { used: 118, limit: 15_000 },
     ...overrides,
   };
 }

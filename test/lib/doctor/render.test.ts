@@ -19,6 +19,7 @@ describe('doctor/render', () => {
       '    ✓ Profile has API Enabled: The "System Administrator" profile has API Enabled.',
       '    ✓ Profile has Modify All Data: The "System Administrator" profile has Modify All Data.',
       `    ✓ OnceHub connection recorded for this org and user: The production connection is recorded for ${API_USER} (connected 2026-11-20T10:00:00.000Z).`,
+      '    ✓ Org has API requests left today: 118 of 15000 daily API requests used (0 %).',
       '✓ Installation',
       '    ✓ OnceHub package is installed: OnceHub connector for Salesforce 3.12.0.1 is installed (namespace ScheduleOnce).',
       `    ✓ API user has the OnceHub permission set: ${API_USER} has the permission set "OnceHub connector for Salesforce".`,
@@ -33,7 +34,7 @@ describe('doctor/render', () => {
       '    ○ Creation rules fit the org: Not checked: the creation rules are kept in OnceHub. Give them in a setup file with --config to check them against the org.',
       '',
       '3 of 5 phases complete',
-      'Checks: passed 13, warnings 0, failed 0, skipped 2',
+      'Checks: passed 14, warnings 0, failed 0, skipped 2',
     ]);
   });
 

@@ -35,7 +35,7 @@ describe('doctor/report', () => {
         ['creation-rules', 'Creation rules'],
       ]);
       expect(report.phases.map((p) => p.checks.map((c) => c.id))).to.deep.equal([
-        ['api-access', 'user-active', 'user-license', 'user-profile', 'api-enabled', 'modify-all-data', 'recorded-connection'],
+        ['api-access', 'user-active', 'user-license', 'user-profile', 'api-enabled', 'modify-all-data', 'recorded-connection', 'api-usage'],
         ['package-installed', 'permset-assigned', 'layout-fields'],
         ['required-fields', 'validation-rules', 'duplicate-rules'],
         ['mapping'],
@@ -48,7 +48,7 @@ describe('doctor/report', () => {
       const report = buildReport(completedFacts());
       expect(report.phases.map((p) => p.status)).to.deep.equal(['pass', 'pass', 'pass', 'skip', 'skip']);
       expect(report.progress).to.deep.equal({ done: 3, total: 5 });
-      expect(report.summary).to.deep.equal({ pass: 13, warn: 0, fail: 0, skip: 2 });
+      expect(report.summary).to.deep.equal({ pass: 14, warn: 0, fail: 0, skip: 2 });
       expect(report.org).to.deep.equal({ id: ORG_ID, name: 'Acme Inc.', instanceUrl: 'https://acme.my.salesforce.com', isSandbox: false, edition: 'Enterprise Edition' });
       expect(report.apiUser).to.deep.equal({ username: API_USER, id: '0055g0000000002AAA' });
       expect(exitCodeOf(report)).to.equal(0);
@@ -122,7 +122,7 @@ describe('doctor/report', () => {
     it('API disabled for the org: every check is reported, api-access fails, everything else is skipped', () => {
       const report = buildReport({ ...blockedFacts(base, failure), apiBlocked: 'org' });
       const checks = report.phases.flatMap((p) => p.checks);
-      expect(checks).to.have.length(15);
+      expect(checks).to.have.length(16);
       expect(checks.filter((c) => c.status !== 'skip').map((c) => [c.id, c.status])).to.deep.equal([['api-access', 'fail']]);
       expect(report.phases.map((p) => p.status)).to.deep.equal(['fail', 'skip', 'skip', 'skip', 'skip']);
       expect(report.progress.done).to.equal(0);

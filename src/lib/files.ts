@@ -1,0 +1,20 @@
+import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Files the plugin writes for CI (reports, setup files) go through a temporary file in the same folder, so a reader
+ * never sees half a file and a failed write leaves nothing behind.
+ */
+export async function writeFileAtomically(path: string, content: string, options: { overwrite?: boolean } = {}): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temporary = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(temporary, content, 'utf8');
+    // link() refuses an existing target (EEXIST), so "never overwrite" holds even against a file created meanwhile.
+    if (options.overwrite === false) await link(temporary, path);
+    else await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
