@@ -716,4 +716,29 @@ export const scenarios = {
   nearApiLimit(options: BaseOptions = {}): OrgBuilder {
     return scenarios.demo(options).withApiUsage(14_250, 15_000);
   },
+  /**
+   * The demo org plus required fields without defaults of the kinds OnceHub treats differently: a restricted picklist
+   * `Lead.Lead_Type__c` (first value inactive), a number `Contact.Score__c`, a date `Case.Due_Date__c` and an email
+   * `Account.Billing_Email__c`.
+   */
+  requiredFieldTypes(options: BaseOptions = {}): OrgBuilder {
+    return scenarios
+      .demo(options)
+      .withCustomField(
+        'Lead',
+        field('Lead_Type__c', 'picklist', {
+          label: 'Lead Type',
+          nillable: false,
+          restrictedPicklist: true,
+          picklistValues: [
+            { value: 'Legacy', label: 'Legacy', active: false, defaultValue: false },
+            { value: 'Inbound', label: 'Inbound', active: true, defaultValue: false },
+            { value: 'Outbound', label: 'Outbound', active: true, defaultValue: false },
+          ],
+        })
+      )
+      .withCustomField('Contact', field('Score__c', 'double', { label: 'Score', nillable: false }))
+      .withCustomField('Case', field('Due_Date__c', 'date', { label: 'Due Date', nillable: false }))
+      .withCustomField('Account', field('Billing_Email__c', 'email', { label: 'Billing Email', nillable: false }));
+  },
 };

@@ -338,7 +338,7 @@ describe('e2e: sf oncehub doctor', function () {
       s.emulator.faults.apiDisabledForOrg();
       const run = await doctor(s, ['-o', 'acme', '--json']);
       expect(run.exitCode).to.equal(1);
-      expect(checks(run)).to.have.length(15);
+      expect(checks(run)).to.have.length(16);
       expect(checks(run).filter((c) => c.status !== 'skip').map((c) => `${c.id}:${c.status}`)).to.deep.equal(['api-access:fail']);
     });
 

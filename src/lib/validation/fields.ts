@@ -9,7 +9,8 @@ const messages = Messages.loadMessages('plugin-oncehub', 'doctor-checks');
  * each field, so that facts are easy to build by hand in tests.
  */
 
-export type PicklistEntry = { value: string; active: boolean };
+/** `defaultValue`: the value Salesforce preselects (describe's picklistValues[].defaultValue). */
+export type PicklistEntry = { value: string; active: boolean; defaultValue?: boolean };
 
 export type FieldFact = {
   name: string;
@@ -52,7 +53,7 @@ export function parseDescribe(object: BookingObject, body: Record<string, unknow
       autoNumber: bool(f.autoNumber),
       restrictedPicklist: bool(f.restrictedPicklist),
       picklistValues: Array.isArray(f.picklistValues)
-        ? (f.picklistValues as Array<Record<string, unknown>>).map((p) => ({ value: String(p.value), active: bool(p.active) }))
+        ? (f.picklistValues as Array<Record<string, unknown>>).map((p) => ({ value: String(p.value), active: bool(p.active), ...(p.defaultValue === true ? { defaultValue: true } : {}) }))
         : [],
     })),
   };

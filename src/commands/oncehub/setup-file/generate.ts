@@ -1,0 +1,59 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
+import { DEFAULT_SETUP_FILE, generateSetupFile, type GenerateResult } from '../../../lib/generate/generate.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup-file.generate');
+
+export type { GenerateResult } from '../../../lib/generate/generate.js';
+
+export default class SetupFileGenerate extends SfCommand<GenerateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    'output-file': Flags.string({
+      char: 'f',
+      summary: messages.getMessage('flags.output-file.summary'),
+      description: messages.getMessage('flags.output-file.description'),
+      default: DEFAULT_SETUP_FILE,
+    }),
+    force: Flags.boolean({
+      summary: messages.getMessage('flags.force.summary'),
+    }),
+  };
+
+  public async run(): Promise<GenerateResult> {
+    const { flags, raw } = await this.parse(SetupFileGenerate).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+
+    this.spinner.start(messages.getMessage('info.reading', [target.alias]));
+    const result = await generateSetupFile(conn, target, { outputFile: flags['output-file'], force: flags.force });
+    this.spinner.stop();
+
+    const { setupFile } = result;
+    this.log(
+      messages.getMessage('info.written', [
+        result.path,
+        target.alias,
+        Object.keys(setupFile.fieldValidation ?? {}).length,
+        setupFile.fieldMapping?.length ?? 0,
+      ])
+    );
+    if (!setupFile.apiUser) this.log(messages.getMessage('info.noRecordedConnection', [target.alias]));
+    this.log(messages.getMessage('info.next', [target.alias, flags['output-file']]));
+    return result;
+  }
+}

@@ -1,0 +1,81 @@
+import { access } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import { recordForOrg } from '../connection/state.js';
+import { writeFileAtomically } from '../files.js';
+import { ASSIGNMENT_RULES_QUERY, parseAssignmentRules } from '../mapping/creation-rules.js';
+import { BOOKING_OBJECTS, type BookingObject, type SetupFile, validateSetupFile } from '../mapping/setup-file.js';
+import { type OrgContext, toSfError } from '../org/errors.js';
+import { describeRequest, queryRequest, sendComposite, subBody, subQuery } from '../org/requests.js';
+import { type ObjectFields, parseDescribe } from '../validation/fields.js';
+import { buildSetupFile, type GenerateFacts } from './build.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup-file.generate');
+
+/**
+ * `sf oncehub setup-file generate`: read the org in one Composite request (the five describes and the active
+ * assignment rules), build the file (build.ts), check it against the published schema, write it without clobbering.
+ */
+
+export type GenerateResult = { path: string; format: 'json' | 'yaml'; setupFile: SetupFile };
+
+export const DEFAULT_SETUP_FILE = 'oncehub-setup.json';
+
+const formatOf = (path: string): 'json' | 'yaml' => (['.yaml', '.yml'].includes(extname(path).toLowerCase()) ? 'yaml' : 'json');
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false
+  );
+
+/** The org's facts for the file, in one request. */
+export async function readGenerateFacts(conn: Connection, ctx: OrgContext & { orgId: string }): Promise<GenerateFacts> {
+  const describeRef = (object: BookingObject): string => `describe${object}`;
+  try {
+    const answers = await sendComposite(conn, [
+      ...BOOKING_OBJECTS.map((object) => describeRequest(conn, describeRef(object), object)),
+      queryRequest(conn, 'assignmentRules', ASSIGNMENT_RULES_QUERY),
+    ]);
+    const describes = Object.fromEntries(
+      BOOKING_OBJECTS.map((object) => [object, parseDescribe(object, subBody<Record<string, unknown>>(answers, describeRef(object)))])
+    ) as Record<BookingObject, ObjectFields>;
+    const assignmentRules = parseAssignmentRules((await subQuery(conn, answers, 'assignmentRules')).records);
+    return { describes, assignmentRules, recorded: await recordForOrg(ctx.orgId) };
+  } catch (err) {
+    throw toSfError(err, ctx);
+  }
+}
+
+export async function serialize(setupFile: SetupFile, format: 'json' | 'yaml'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(setupFile, null, 2)}\n`;
+  const { stringify } = await import('yaml');
+  return stringify(setupFile);
+}
+
+/** Fails before any request when the file exists and --force was not given. */
+export async function refuseOverwrite(outputFile: string, force: boolean): Promise<void> {
+  if (!force && (await exists(resolve(outputFile)))) throw messages.createError('error.FileExists', [outputFile]);
+}
+
+export async function generateSetupFile(
+  conn: Connection,
+  ctx: OrgContext & { orgId: string },
+  options: { outputFile: string; force: boolean }
+): Promise<GenerateResult> {
+  await refuseOverwrite(options.outputFile, options.force);
+  const setupFile = buildSetupFile(await readGenerateFacts(conn, ctx));
+  // The file must be one `doctor --config` accepts: check it with the same schema before writing.
+  await validateSetupFile(JSON.parse(JSON.stringify(setupFile)), options.outputFile);
+  const format = formatOf(options.outputFile);
+  const path = resolve(options.outputFile);
+  try {
+    await writeFileAtomically(path, await serialize(setupFile, format), { overwrite: options.force });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw messages.createError('error.FileExists', [options.outputFile]);
+    throw messages.createError('error.NotWritten', [options.outputFile, err instanceof Error ? err.message : String(err)]);
+  }
+  return { path, format, setupFile };
+}
