@@ -87,9 +87,21 @@ function wrap(sections: LayoutSection[], relatedLists: string[] = []): LayoutMet
   };
 }
 
-/** Salesforce's standard "Event Layout". */
+/**
+ * The Lightning action bar of a record page. Real orgs give most standard layouts one once the actions were edited in
+ * Lightning; its presence is what makes Tooling PATCH of the layout fail (see `refusedByToolingPatch`).
+ */
+export function platformActionList(actions: Array<[name: string, type: string]>): Record<string, unknown> {
+  return {
+    actionListContext: 'Record',
+    platformActionListItems: actions.map(([actionName, actionType], sortOrder) => ({ actionName, actionType, sortOrder, subtype: null })),
+    relatedSourceEntity: null,
+  };
+}
+
+/** Salesforce's standard "Event Layout", with Lightning actions (a `platformActionList`), as most real orgs have it. */
 export function eventLayout(): LayoutMetadata {
-  return wrap([
+  const layout = wrap([
     section('Calendar Details', [
       [
         ['OwnerId', 'Required'],
@@ -109,6 +121,12 @@ export function eventLayout(): LayoutMetadata {
     section('Description Information', [[['Description', 'Edit']]], 'OneColumn'),
     section('System Information', [[['CreatedById', 'Readonly']], [['LastModifiedById', 'Readonly']]]),
   ]);
+  layout.platformActionList = platformActionList([
+    ['Edit', 'StandardButton'],
+    ['Delete', 'StandardButton'],
+    ['FeedItem.TextPost', 'QuickAction'],
+  ]);
+  return layout;
 }
 
 /** A second, custom Event layout (assigned to the Standard User profile in some scenarios). */

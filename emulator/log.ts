@@ -1,6 +1,7 @@
 /** Every HTTP request the emulator served, for tests that count round trips and writes. */
 
-export type LogApi = 'rest' | 'tooling' | 'auth' | 'other';
+/** `metadata`: the SOAP Metadata API (`/services/Soap/m/…`). */
+export type LogApi = 'rest' | 'tooling' | 'metadata' | 'auth' | 'other';
 
 export interface SubrequestLog {
   method: string;

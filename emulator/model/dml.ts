@@ -231,6 +231,7 @@ const HOOKS: Record<string, Hooks> = {
   Layout: {
     beforeUpdate(ctx, current, values) {
       if (!('Metadata' in values)) return;
+      refuseComplexLayoutValues(values.Metadata);
       validateLayoutMetadata(ctx, asText(current.TableEnumOrId), values.Metadata);
     },
   },
@@ -247,8 +248,36 @@ const HOOKS: Record<string, Hooks> = {
   },
 };
 
-/** Tooling Layout `Metadata`: sections → columns → items; every field must exist, once. */
-function validateLayoutMetadata(ctx: DmlContext, entity: string, metadata: unknown): void {
+/**
+ * Tooling PATCH cannot deserialize the "complexvalue" parts of a layout that its own GET returns: a
+ * `platformActionList` (its `actionListContext`), a `summaryLayout` or a feed layout's components. Real orgs answer
+ * 400 JSON_PARSER_ERROR (restforce/restforce#534, jetstreamapp/jetstream#919); layouts are written through the
+ * Metadata API instead (router/metadata.ts).
+ */
+function refuseComplexLayoutValues(metadata: unknown): void {
+  if (!metadata || typeof metadata !== 'object') return;
+  const md = metadata as Record<string, Record<string, unknown> | null | undefined>;
+  const feed = md.feedLayout;
+  const feedComponents = ['leftComponents', 'rightComponents'].flatMap((k) => (Array.isArray(feed?.[k]) ? (feed[k] as unknown[]) : []));
+  const refused: Array<[key: string, value: unknown]> = [
+    ['platformActionList', md.platformActionList?.actionListContext],
+    ['summaryLayout', md.summaryLayout?.summaryLayoutStyle],
+    ['feedLayout', (feedComponents[0] as Record<string, unknown> | undefined)?.componentType],
+  ];
+  for (const [key, value] of refused) {
+    if (md[key] === null || md[key] === undefined || (key === 'feedLayout' && feedComponents.length === 0)) continue;
+    const text = JSON.stringify({ Metadata: metadata });
+    const column = text.indexOf(`"${key}"`) + key.length + 4;
+    throw new ApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      `Cannot deserialize instance of complexvalue from VALUE_STRING value ${String(value ?? key)} or request may be missing a required field at [line:1, column:${column}]`
+    );
+  }
+}
+
+/** Tooling Layout `Metadata`: sections → columns → items; every field must exist, once. Also checks Metadata API writes. */
+export function validateLayoutMetadata(ctx: DmlContext, entity: string, metadata: unknown): void {
   const m = ctx.org.config.messages;
   if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new DmlFailure([{ statusCode: 'INVALID_INPUT', message: 'Metadata: value must be a Layout object', fields: ['Metadata'] }]);

@@ -7,6 +7,7 @@ import type { LogApi } from '../log.js';
 import type { SRecord } from '../model/org.js';
 import { authenticate, identity, isServedVersion, resources, revoke, token, userinfo, versions } from './auth.js';
 import { batch, collections, composite, subRequest } from './composite.js';
+import { METADATA_PATH, metadataApi } from './metadata.js';
 import { query, queryMore } from './query.js';
 import { limits, methodNotAllowed, sobjects } from './sobjects.js';
 import { classify, errorResponse, json, type Api, type ApiRequest, type ApiResponse, type DataCall, type Scope } from './types.js';
@@ -18,6 +19,7 @@ const DATA_PATH = /^\/services\/data\/v(\d+\.\d+)(?:\/(.*))?$/;
 export function apiOf(path: string): LogApi {
   if (/^\/services\/data\/v[^/]+\/tooling(\/|$)/.test(path)) return 'tooling';
   if (/^\/services\/data\/v[^/]+(\/|$)/.test(path)) return 'rest';
+  if (METADATA_PATH.test(path)) return 'metadata';
   if (path.startsWith('/services/oauth2/') || path.startsWith('/id/')) return 'auth';
   return 'other';
 }
@@ -49,6 +51,9 @@ function route(scope: Scope, req: ApiRequest): ApiResponse {
     scope.user = authenticate(state, req);
     return identity(state, req, scope.user, id[1], id[2]);
   }
+
+  const soap = METADATA_PATH.exec(path);
+  if (soap) return metadataApi(scope, req, soap[1], soap[2]);
 
   const latest = path.startsWith('/services/data/latest') ? path.replace('/services/data/latest', `/services/data/v${state.options.apiVersion}`) : path;
   const m = DATA_PATH.exec(latest);

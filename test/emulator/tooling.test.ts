@@ -84,9 +84,9 @@ describe('emulator: Tooling API', () => {
     expect(err.errorCode).to.equal('MALFORMED_QUERY');
     expect(err.message).to.equal('FieldDefinition: a filter on a reified column is required [EntityDefinitionId,DurableId]');
     const fields = await ctx.conn.tooling.query<Rec>(
-      "SELECT QualifiedApiName, DataType, NamespacePrefix FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = 'Event' AND NamespacePrefix = 'ScheduleOnce' LIMIT 1"
+      "SELECT QualifiedApiName, DataType, NamespacePrefix FROM FieldDefinition WHERE EntityDefinitionId = 'Activity' AND NamespacePrefix = 'ScheduleOnce' LIMIT 1"
     );
-    // LIMIT is ignored on FieldDefinition.
+    // LIMIT is ignored on FieldDefinition; the package's Event fields are Activity fields (listed under Activity only).
     expect(fields.records.map((r) => r.QualifiedApiName)).to.have.members(['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c']);
     expect(fields.records.find((r) => r.QualifiedApiName === 'ScheduleOnce__Cancel_reschedule_reason__c')?.DataType).to.equal('Text(255)');
     const particles = await ctx.conn.tooling.query<Rec>(
