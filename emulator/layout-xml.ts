@@ -99,13 +99,14 @@ function fromXmlValue(value: Parsed, shape: Scalar | Shape | [Scalar | Shape]): 
     return (Array.isArray(value) ? value : [value]).map((v) => fromXmlValue(v, shape[0]));
   }
   if (isNil(value)) return null;
+  const text = typeof value === 'string' ? value : '';
   switch (shape) {
     case 'string':
-      return typeof value === 'object' ? '' : String(value);
+      return text;
     case 'boolean':
-      return String(value) === 'true';
+      return text === 'true';
     case 'number':
-      return Number(value);
+      return Number(text);
     case 'any':
       return withoutAttributes(value);
     default:
@@ -124,8 +125,9 @@ function fromXmlObject(value: Parsed, shape: Shape): Record<string, unknown> {
 
 /** A parsed `<records>`/`<metadata>` Layout element → the Tooling JSON stored in `Layout.Metadata` (no fullName). */
 export function layoutFromXml(element: Parsed): Record<string, unknown> {
-  const { fullName: _fullName, ...rest } = fromXmlObject(element, LAYOUT_SHAPE);
-  return rest;
+  const layout = fromXmlObject(element, LAYOUT_SHAPE);
+  delete layout.fullName;
+  return layout;
 }
 
 /** Tooling JSON → the element content fast-xml-parser's builder writes: no nulls, no empty lists, scalars as text. */
@@ -143,5 +145,5 @@ export function toXmlValue(value: unknown): unknown {
     }
     return out;
   }
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -271,7 +271,7 @@ function refuseComplexLayoutValues(metadata: unknown): void {
     throw new ApiError(
       400,
       'JSON_PARSER_ERROR',
-      `Cannot deserialize instance of complexvalue from VALUE_STRING value ${String(value ?? key)} or request may be missing a required field at [line:1, column:${column}]`
+      `Cannot deserialize instance of complexvalue from VALUE_STRING value ${typeof value === 'string' ? value : key} or request may be missing a required field at [line:1, column:${column}]`
     );
   }
 }

@@ -17,7 +17,7 @@ type SaveResult = { fullName: string; success: boolean; errors: Array<{ statusCo
 const read = (conn: Connection, names: string[]): Promise<MetadataLayout[]> =>
   conn.metadata.read('Layout', names) as unknown as Promise<MetadataLayout[]>;
 const update = (conn: Connection, layouts: MetadataLayout[]): Promise<SaveResult[]> =>
-  conn.metadata.update('Layout', layouts as never) as unknown as Promise<SaveResult[]>;
+  conn.metadata.update('Layout', layouts as never);
 
 const stored = (emu: { org: { records(t: string): Rec[] } }, name: string): LayoutMetadata =>
   emu.org.records('Layout').find((l) => l.Name === name)?.Metadata as LayoutMetadata;

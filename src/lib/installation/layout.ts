@@ -1,27 +1,17 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import {
-  dataPath,
-  getRequest,
-  queryRequest,
-  type SalesforceRecord,
-  sendComposite,
-  type SubRequest,
-  type SubResponse,
-  subBody,
-  subError,
-  subQuery,
-} from '../org/requests.js';
-import { quote } from '../soql.js';
-import { ONCEHUB_NAMESPACE } from './package.js';
+import { errorCodeOf, isOrgLevelError } from '../org/errors.js';
+import { batches, type MetadataError, readMetadata, updateMetadata } from '../org/metadata.js';
+import { dataPath, expectObject, getRequest, queryAll, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
 
 /**
  * Installation step 3: the package's two Activity fields on the Event page layouts that are in use. Layouts are read
- * and written as JSON through the Tooling API (`Layout.Metadata`); `Metadata` can only be selected one row at a time,
- * so each layout is fetched by id, all of them in one Tooling Composite.
+ * and written through the Metadata API (`readMetadata` / `updateMetadata`, ≤ 10 per call): real orgs refuse Tooling
+ * PATCH of layouts with actions, a summary layout or a feed (salesforce-api §3.12). Requests: the layout assignments
+ * and the Event describe side by side, then ⌈L/10⌉ reads and ⌈changed/10⌉ writes.
  */
 
 export const PACKAGE_EVENT_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'] as const;
@@ -30,13 +20,8 @@ export const PACKAGE_EVENT_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleO
 export const EVENT_LAYOUT_ASSIGNMENTS_QUERY =
   "SELECT Id, LayoutId, Layout.Name, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'";
 
-/**
- * The package's fields on Event, to tell "the package is missing" from "the layout lacks the fields". FieldDefinition
- * needs a filter on EntityDefinitionId, which for a standard object is its API name.
- */
-export const PACKAGE_EVENT_FIELDS_QUERY =
-  "SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinitionId = 'Event' " +
-  `AND NamespacePrefix = ${quote(ONCEHUB_NAMESPACE)}`;
+/** The Metadata API full name of an Event layout. */
+export const layoutFullName = (name: string): string => `Event-${name}`;
 
 export type EventLayout = { id: string; name: string; profiles: string[] };
 
@@ -107,34 +92,28 @@ export function planLayoutFields(metadata: LayoutMetadata): LayoutFieldsPlan {
   return { added, alreadyPresent, metadata: next };
 }
 
-const REF = { assignments: 'eventLayouts', fields: 'packageEventFields' } as const;
-
-/** The Tooling subrequests for the layouts in use and the package's Event fields (two queries). */
-export const layoutFactsRequests = (conn: Connection): SubRequest[] => [
-  queryRequest(conn, REF.assignments, EVENT_LAYOUT_ASSIGNMENTS_QUERY, true),
-  queryRequest(conn, REF.fields, PACKAGE_EVENT_FIELDS_QUERY, true),
-];
-
-/** Reads the answers of `layoutFactsRequests`: the layouts in use and which package fields exist on Event. */
-export async function parseLayoutFacts(
-  conn: Connection,
-  answers: Map<string, SubResponse>
-): Promise<{ layouts: EventLayout[]; fieldsInOrg: string[] }> {
-  const layouts = eventLayoutsInUse((await subQuery(conn, answers, REF.assignments)).records);
-  const names = new Set(
-    (await subQuery(conn, answers, REF.fields)).records.map((r) => String(r.QualifiedApiName).toLowerCase())
-  );
-  return { layouts, fieldsInOrg: PACKAGE_EVENT_FIELDS.filter((f) => names.has(f.toLowerCase())) };
+/**
+ * The package fields the Event describe lists. Activity custom fields are defined on Activity and appear in the Event
+ * describe; FieldDefinition may not list them under Event (salesforce-api §3.11), so it is not asked.
+ */
+export function packageFieldsIn(describe: Record<string, unknown>): string[] {
+  const fields = Array.isArray(describe.fields) ? (describe.fields as Array<{ name?: unknown } | null>) : [];
+  const names = new Set(fields.map((f) => String(f?.name).toLowerCase()));
+  return PACKAGE_EVENT_FIELDS.filter((f) => names.has(f.toLowerCase()));
 }
 
-/** The Event layouts in use and which package fields exist, in one Tooling Composite. */
+/** The Event layouts in use (a Tooling query) and the package fields on Event (the describe): two requests side by side. */
 export async function readLayoutFacts(conn: Connection): Promise<{ layouts: EventLayout[]; fieldsInOrg: string[] }> {
-  return parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
+  const [assignments, describe] = await Promise.all([
+    queryAll(conn, EVENT_LAYOUT_ASSIGNMENTS_QUERY, true),
+    conn.request(dataPath(conn, '/sobjects/Event/describe')),
+  ]);
+  return { layouts: eventLayoutsInUse(assignments), fieldsInOrg: packageFieldsIn(expectObject(describe, 'the Event describe')) };
 }
 
 /**
- * Reads the layouts' metadata, in the order given: one GET per layout (Metadata is only readable one record at a
- * time), all in one Tooling Composite (a few, past 25 layouts).
+ * The doctor's read of the layouts (it checks, never writes): one Tooling GET per layout, all in one Tooling
+ * Composite beside its other reads. A layout without metadata counts as lacking both fields.
  */
 export async function readLayoutMetadata(conn: Connection, layouts: readonly EventLayout[]): Promise<LayoutMetadata[]> {
   if (layouts.length === 0) return [];
@@ -143,44 +122,98 @@ export async function readLayoutMetadata(conn: Connection, layouts: readonly Eve
   return layouts.map((_, i) => subBody<{ Metadata?: LayoutMetadata | null }>(answers, `layout${i}`).Metadata ?? {});
 }
 
-export type LayoutWriteError = { errorCode: string; message: string };
+export type LayoutWriteError = MetadataError;
+
+/** A layout's metadata as the Metadata API returned it, or why it could not be read. */
+export type LayoutRead = { metadata: LayoutMetadata } | { error: LayoutWriteError };
+
+const failureOf = (err: unknown): LayoutWriteError => ({
+  errorCode: errorCodeOf(err) ?? 'UNKNOWN_EXCEPTION',
+  message: err instanceof Error ? err.message : String(err),
+});
+
+/**
+ * Reads the layouts' metadata through `readMetadata`, ≤ 10 per call, the calls side by side; in the order given.
+ * A layout answered without content, or whose call failed, is an error (org-level failures are thrown).
+ */
+export async function readLayouts(conn: Connection, layouts: readonly EventLayout[]): Promise<LayoutRead[]> {
+  const reads = await Promise.all(
+    batches(layouts).map(async (batch): Promise<LayoutRead[]> => {
+      const names = batch.map((l) => layoutFullName(l.name));
+      try {
+        const records = await readMetadata(conn, 'Layout', names);
+        return records.map((record, i) =>
+          record
+            ? { metadata: record }
+            : { error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.NoContent', [names[i]]) } }
+        );
+      } catch (err) {
+        if (isOrgLevelError(err)) throw err;
+        return batch.map(() => ({ error: failureOf(err) }));
+      }
+    })
+  );
+  return reads.flat();
+}
+
+/** What to do with one layout: add fields (maybe none), or nothing at all because its metadata could not be read. */
+export type LayoutPlan = LayoutFieldsPlan | { unreadable: LayoutWriteError };
+
+export const planLayout = (read: LayoutRead): LayoutPlan =>
+  'metadata' in read ? planLayoutFields(read.metadata) : { unreadable: read.error };
+
+/** The plan when it adds something: only such layouts are ever written. */
+export const changeOf = (plan: LayoutPlan): LayoutFieldsPlan | undefined =>
+  'unreadable' in plan || plan.added.length === 0 ? undefined : plan;
 
 /** One layout in the result of `sf oncehub layout add-fields` (and setup's layout step). */
 export type LayoutFieldsRow = {
   layout: string;
   added: string[];
   alreadyPresent: string[];
-  /** Only when the write was refused: the fields that could not be added and why. */
+  /** Only when the write was refused: the fields that could not be added. */
   notAdded?: string[];
+  /** Why the layout was not read or not written; it was left unchanged. */
   error?: LayoutWriteError;
+  /** Set when the metadata could not be read, so nothing is known about its fields. */
+  unreadable?: true;
 };
 export type LayoutAddFieldsResult = { layouts: LayoutFieldsRow[]; dryRun?: true };
 
+export function layoutRow(layout: EventLayout, plan: LayoutPlan, writeError?: LayoutWriteError): LayoutFieldsRow {
+  if ('unreadable' in plan) return { layout: layout.name, added: [], alreadyPresent: [], error: plan.unreadable, unreadable: true };
+  if (writeError) return { layout: layout.name, added: [], alreadyPresent: plan.alreadyPresent, notAdded: plan.added, error: writeError };
+  return { layout: layout.name, added: plan.added, alreadyPresent: plan.alreadyPresent };
+}
+
+/** 0 when every layout ends up with the fields (added or already there), 1 when none does, 68 in between. */
+export function layoutsExitCode(rows: readonly LayoutFieldsRow[]): 0 | 1 | 68 {
+  const failed = rows.filter((r) => r.error).length;
+  return failed === 0 ? 0 : failed === rows.length ? 1 : 68;
+}
+
 /**
- * The one place that writes layouts: a PATCH of `Metadata` per changed layout, all in one Tooling Composite
- * (allOrNone false: one refused layout must not undo the others). Returns the error of each layout that failed.
+ * The one place that writes layouts: `updateMetadata` of each changed layout, ≤ 10 per call, each sent exactly as it
+ * was read with only the new items added (the call replaces the whole layout). Returns the error of each layout
+ * (by id) that was refused; org-level failures are thrown.
  */
 export async function writeLayouts(
   conn: Connection,
-  writes: ReadonlyArray<{ id: string; metadata: LayoutMetadata }>
+  writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata }>
 ): Promise<Map<string, LayoutWriteError>> {
   const failures = new Map<string, LayoutWriteError>();
-  if (writes.length === 0) return failures;
-  const subrequests: SubRequest[] = writes.map((w, i) => ({
-    referenceId: `write${i}`,
-    method: 'PATCH',
-    url: dataPath(conn, `/tooling/sobjects/Layout/${w.id}`),
-    body: { Metadata: w.metadata },
-  }));
-  const answers = await sendComposite(conn, subrequests, { tooling: true });
-  writes.forEach((w, i) => {
-    const answer = answers.get(`write${i}`);
-    if (!answer) failures.set(w.id, { errorCode: 'MALFORMED_RESPONSE', message: 'No answer for this layout' });
-    else if (answer.httpStatusCode >= 400) {
-      const err = subError(answer);
-      failures.set(w.id, { errorCode: err.errorCode, message: err.message });
+  for (const batch of batches(writes)) {
+    const components = batch.map(({ layout, metadata }) => ({ ...metadata, fullName: layoutFullName(layout.name) }));
+    try {
+      const results = await updateMetadata(conn, 'Layout', components);
+      results.forEach((r, i) => {
+        if (!r.success) failures.set(batch[i].layout.id, r.error ?? { errorCode: 'UNKNOWN_EXCEPTION', message: 'Refused' });
+      });
+    } catch (err) {
+      if (isOrgLevelError(err)) throw err;
+      for (const w of batch) failures.set(w.layout.id, failureOf(err));
     }
-  });
+  }
   return failures;
 }
 
@@ -211,9 +244,10 @@ export type AddLayoutFieldsOutcome = {
 };
 
 /**
- * `sf oncehub layout add-fields`: reads the layouts in use (one Tooling Composite), their metadata (one more), and
- * writes only the layouts that lack a package field (one more; none on a dry run or when nothing is missing).
- * Throws when the package's fields do not exist or a --layout name matches no layout in use.
+ * `sf oncehub layout add-fields`: the layouts in use and the Event describe, the layouts' metadata, and writes of only
+ * the layouts that lack a package field (none on a dry run or when nothing is missing). A layout that could not be
+ * read is reported and never written. Throws when the package's fields do not exist or a --layout name matches no
+ * layout in use.
  */
 export async function addLayoutFields(
   conn: Connection,
@@ -228,15 +262,12 @@ export async function addLayoutFields(
     const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
     throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
   }
-  const plans = (await readLayoutMetadata(conn, selected)).map(planLayoutFields);
-  const changes = selected.flatMap((l, i) => (plans[i].added.length > 0 ? [{ id: l.id, metadata: plans[i].metadata }] : []));
-  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
-
-  const layouts = selected.map((l, i): LayoutFieldsRow => {
-    const { added, alreadyPresent } = plans[i];
-    const error = failures.get(l.id);
-    return error ? { layout: l.name, added: [], alreadyPresent, notAdded: added, error } : { layout: l.name, added, alreadyPresent };
+  const plans = (await readLayouts(conn, selected)).map(planLayout);
+  const changes = selected.flatMap((layout, i) => {
+    const change = changeOf(plans[i]);
+    return change ? [{ layout, metadata: change.metadata }] : [];
   });
-  const exitCode = failures.size === 0 ? 0 : failures.size === changes.length ? 1 : 68;
-  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode };
+  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
+  const layouts = selected.map((l, i) => layoutRow(l, plans[i], failures.get(l.id)));
+  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode: layoutsExitCode(layouts) };
 }

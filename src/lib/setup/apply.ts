@@ -2,14 +2,14 @@ import type { Connection } from '@salesforce/core';
 import { type ConnectOutcome, recordCheckedConnection } from '../connection/connect.js';
 import type { ConnectionRecord } from '../connection/state.js';
 import { insertAssignments, mergeInto, permissionSetView, type PermsetAssignResult } from '../installation/assign.js';
-import { type LayoutAddFieldsResult, type LayoutFieldsRow, writeLayouts } from '../installation/layout.js';
+import { type LayoutAddFieldsResult, layoutRow, writeLayouts } from '../installation/layout.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
 import { changedLayouts, type LayoutStep, type PermsetStep, type SetupPlan } from './plan.js';
 
 /**
  * The writes of a confirmed plan, through the installation libraries' writers, in the order of the setup: record the
  * connection, insert the missing permission set assignment (one sObject Collections request), update only the
- * layouts that change (one Tooling Composite). A step with nothing to do sends nothing, so a second run writes nothing.
+ * layouts that change (Metadata API, ≤ 10 per call). A step with nothing to do sends nothing, so a second run writes nothing.
  * The results have the shapes of `permset assign` and `layout add-fields`.
  */
 
@@ -39,16 +39,9 @@ async function applyPermset(conn: Connection, step: PermsetStep): Promise<SetupA
 
 async function applyLayouts(conn: Connection, step: LayoutStep): Promise<SetupApplied['layouts']> {
   if (step.status === 'blocked') return null;
-  const changes = changedLayouts(step).map(({ layout, plan }) => ({ id: layout.id, metadata: plan.metadata }));
+  const changes = changedLayouts(step).map(({ layout, plan }) => ({ layout, metadata: plan.metadata }));
   const failures = await writeLayouts(conn, changes);
-  return {
-    layouts: step.layouts.map(({ layout, plan }): LayoutFieldsRow => {
-      const error = failures.get(layout.id);
-      return error
-        ? { layout: layout.name, added: [], alreadyPresent: plan.alreadyPresent, notAdded: plan.added, error }
-        : { layout: layout.name, added: plan.added, alreadyPresent: plan.alreadyPresent };
-    }),
-  };
+  return { layouts: step.layouts.map(({ layout, plan }) => layoutRow(layout, plan, failures.get(layout.id))) };
 }
 
 /**

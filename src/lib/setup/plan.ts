@@ -13,11 +13,14 @@ import {
   type UserFacts,
 } from '../installation/assign.js';
 import {
+  changeOf,
   type EventLayout,
   type LayoutFieldsPlan,
-  type LayoutMetadata,
+  type LayoutPlan,
+  type LayoutRead,
+  type LayoutWriteError,
   PACKAGE_EVENT_FIELDS,
-  planLayoutFields,
+  planLayout,
 } from '../installation/layout.js';
 import type { OncehubPermissionSet } from '../installation/permset.js';
 
@@ -35,7 +38,8 @@ export type PermsetStep =
   /** Nothing can be assigned: the package (and with it the permission set) is missing. */
   | { status: 'blocked'; reason: string };
 
-export type LayoutChange = { layout: EventLayout; plan: LayoutFieldsPlan };
+/** A layout in use and its plan; a layout whose metadata could not be read has no fields plan and is never written. */
+export type LayoutChange = { layout: EventLayout; plan: LayoutPlan };
 export type LayoutStep = { status: 'ready'; layouts: LayoutChange[] } | { status: 'blocked'; reason: string };
 
 /** `record`: no record for this environment yet, or one for another user, org, alias or mode. */
@@ -55,8 +59,8 @@ export type PlanFacts = {
   layouts: EventLayout[];
   /** The package's Event fields that exist in the org (both, once the package is installed). */
   fieldsInOrg: string[];
-  /** Metadata of each layout of `layouts`, same order; empty when the fields are missing (nothing was read). */
-  metadata: LayoutMetadata[];
+  /** Metadata (or why it could not be read) of each layout of `layouts`, same order; empty when the fields are missing. */
+  metadata: LayoutRead[];
 };
 
 export type PermissionSetView = PermsetAssignResult['permissionSet'];
@@ -72,7 +76,10 @@ export type SetupPlanJson = {
     failed: FailedRow[];
     blocked?: string;
   };
-  layouts: { layouts: Array<{ layout: string; add: string[]; alreadyPresent: string[] }>; blocked?: string };
+  layouts: {
+    layouts: Array<{ layout: string; add: string[]; alreadyPresent: string[]; error?: LayoutWriteError }>;
+    blocked?: string;
+  };
   /** How many changes the org would get: permission set assignments plus layouts to update. */
   orgChanges: number;
 };
@@ -86,7 +93,8 @@ export function planPermset(username: string, facts: AssignmentFacts, alias: str
 export function planLayouts(facts: Pick<PlanFacts, 'layouts' | 'fieldsInOrg' | 'metadata'>, alias: string): LayoutStep {
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
   if (absent.length > 0) return { status: 'blocked', reason: messages.getMessage('blocked.layouts', [absent.join(', '), alias]) };
-  return { status: 'ready', layouts: facts.layouts.map((layout, i) => ({ layout, plan: planLayoutFields(facts.metadata[i] ?? {}) })) };
+  const unread: LayoutRead = { error: { errorCode: 'NO_CONTENT', message: messages.getMessage('blocked.layoutUnread') } };
+  return { status: 'ready', layouts: facts.layouts.map((layout, i) => ({ layout, plan: planLayout(facts.metadata[i] ?? unread) })) };
 }
 
 /** Whether the environment's record already says exactly this (the time it was made aside). */
@@ -114,9 +122,14 @@ export function buildPlan(checked: ConnectResult, orgName: string, existing: Con
 
 const usersToAssign = (plan: SetupPlan): UserFacts[] => (plan.permset.status === 'ready' ? plan.permset.toInsert : []);
 
-/** The layouts that lack a package field. */
-export const changedLayouts = (step: LayoutStep): LayoutChange[] =>
-  step.status === 'ready' ? step.layouts.filter((l) => l.plan.added.length > 0) : [];
+/** The layouts that lack a package field (and were read): the only ones written. */
+export const changedLayouts = (step: LayoutStep): Array<{ layout: EventLayout; plan: LayoutFieldsPlan }> =>
+  step.status === 'ready'
+    ? step.layouts.flatMap(({ layout, plan }) => {
+        const change = changeOf(plan);
+        return change ? [{ layout, plan: change }] : [];
+      })
+    : [];
 
 /** Changes to the org itself (what needs confirmation on production); recording the connection is local. */
 export const orgChanges = (plan: SetupPlan): number => usersToAssign(plan).length + changedLayouts(plan.layouts).length;
@@ -143,7 +156,11 @@ export function planJson(plan: SetupPlan): SetupPlanJson {
     layouts:
       layouts.status === 'ready'
         ? {
-            layouts: layouts.layouts.map(({ layout, plan: p }) => ({ layout: layout.name, add: p.added, alreadyPresent: p.alreadyPresent })),
+            layouts: layouts.layouts.map(({ layout, plan: p }) =>
+              'unreadable' in p
+                ? { layout: layout.name, add: [], alreadyPresent: [], error: p.unreadable }
+                : { layout: layout.name, add: p.added, alreadyPresent: p.alreadyPresent }
+            ),
           }
         : { layouts: [], blocked: layouts.reason },
     orgChanges: orgChanges(plan),

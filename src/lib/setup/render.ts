@@ -26,6 +26,11 @@ export function renderPlan(plan: SetupPlan): string[] {
   for (const { layout, plan: fields } of changedLayouts(layouts)) {
     item(text('plan.layout', [fields.added.join(', '), layout.name]));
   }
+  if (layouts.status === 'ready') {
+    for (const { layout, plan: p } of layouts.layouts) {
+      if ('unreadable' in p) item(`${MARKS.fail} ${text('step.layoutUnreadable', [layout.name, p.unreadable.message, p.unreadable.errorCode])}`);
+    }
+  }
   if (!hasChanges(plan)) lines.push(`  ${text('plan.nothing')}`);
   return lines;
 }
@@ -56,7 +61,10 @@ export function renderSteps(plan: SetupPlan, applied: SetupApplied): string[] {
     if (rows.length === 0) lines.push(`${MARKS.warn} ${text('step.noLayouts')}`);
     else if (updated.length > 0) lines.push(`${MARKS.pass} ${text('step.layoutsUpdated', [quoted(updated.map((r) => r.layout)), updated.length, rows.length])}`);
     else if (refused.length === 0) lines.push(`${MARKS.pass} ${text('step.layoutsDone', [rows.length])}`);
-    for (const r of refused) lines.push(`${MARKS.fail} ${text('step.layoutRefused', [r.layout, r.error?.message ?? '', r.error?.errorCode ?? ''])}`);
+    for (const r of refused) {
+      const key = r.unreadable ? 'step.layoutUnreadable' : 'step.layoutRefused';
+      lines.push(`${MARKS.fail} ${text(key, [r.layout, r.error?.message ?? '', r.error?.errorCode ?? ''])}`);
+    }
   }
   return lines;
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { stubSoap } from '../../fakes/soap.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SfError } from '@salesforce/core';
@@ -71,6 +72,7 @@ describe('oncehub setup', () => {
     $$.stubAliases({ acme: ADMIN });
     org = new FakeSetupOrg(demoOrg({ IsSandbox: environment === 'sandbox' }));
     $$.fakeConnectionRequest = ((request: unknown) => org.handle(request)) as typeof $$.fakeConnectionRequest;
+    stubSoap($$.SANDBOX, (call) => org.soap(call));
     await useRealStateFile($$);
     ux = stubSfCommandUx($$.SANDBOX);
     stubSpinner($$.SANDBOX);
@@ -87,7 +89,7 @@ describe('oncehub setup', () => {
   });
 
   describe('a production org with the package installed and nothing else done, --no-prompt --json', () => {
-    it('assigns the permission set, completes both layouts, records the connection, then runs the doctor: 11 requests', async () => {
+    it('assigns the permission set, completes both layouts, records the connection, then runs the doctor: 12 requests (the layouts query and the Event describe are two)', async () => {
       const result = await Setup.run(['--target-org', 'acme', '--no-prompt', '--json']);
 
       expect(result.dryRun).to.equal(false);
@@ -124,8 +126,8 @@ describe('oncehub setup', () => {
       expect(result.doctor?.progress).to.deep.equal({ done: 3, total: 5 });
       expect(process.exitCode).to.equal(0);
 
-      // connect 1 + plan reads 4 + writes 2 + doctor 4
-      expect(org.orgRequests).to.have.length(11);
+      // connect 1 + plan reads 5 + writes 2 + doctor 4
+      expect(org.orgRequests).to.have.length(12);
       expect(org.writes).to.have.length(2);
       const insert = JSON.parse(org.writes.find((w) => w.url.endsWith('/composite/sobjects'))?.body ?? '{}') as { records: unknown[] };
       expect(insert.records).to.deep.equal([{ attributes: { type: 'PermissionSetAssignment' }, AssigneeId: ADMIN_ID, PermissionSetId: ONCEHUB_PERMSET.Id }]);
@@ -133,7 +135,7 @@ describe('oncehub setup', () => {
       expect(org.soql).to.include(`SELECT Id, Username, IsActive, Profile.UserLicense.Name FROM User WHERE Username IN ('${ADMIN}')`);
     });
 
-    it('a second run changes nothing: zero writes, the record kept as it was, 9 requests', async () => {
+    it('a second run changes nothing: zero writes, the record kept as it was, 10 requests', async () => {
       await Setup.run(['--target-org', 'acme', '--no-prompt', '--json']);
       const recorded = await rawStateFile();
       org.clearRequests();
@@ -142,7 +144,7 @@ describe('oncehub setup', () => {
 
       expect(org.writes).to.have.length(0);
       // connect 1 + plan reads 4 + doctor 4
-      expect(org.orgRequests).to.have.length(9);
+      expect(org.orgRequests).to.have.length(10);
       expect(again.plan).to.deep.include({ connection: 'unchanged', orgChanges: 0 });
       expect(again.applied.connection).to.equal(null);
       expect(again.applied.permset?.assigned).to.deep.equal([]);
@@ -153,7 +155,7 @@ describe('oncehub setup', () => {
     });
   });
 
-  it('--dry-run prints the plan, writes nothing, records nothing and does not run the doctor: 5 requests', async () => {
+  it('--dry-run prints the plan, writes nothing, records nothing and does not run the doctor: 6 requests', async () => {
     const result = await Setup.run(['--target-org', 'acme', '--dry-run']);
 
     expect(result.dryRun).to.equal(true);
@@ -161,7 +163,7 @@ describe('oncehub setup', () => {
     expect(result.applied).to.deep.equal({ connection: null, permset: null, layouts: null });
     expect(result.doctor).to.equal(null);
     expect(org.writes).to.have.length(0);
-    expect(org.orgRequests).to.have.length(5);
+    expect(org.orgRequests).to.have.length(6);
     expect(await rawStateFile()).to.equal(undefined);
     expect(confirm.called).to.equal(false);
     expect(process.exitCode).to.equal(undefined);

@@ -1,3 +1,4 @@
+import { layoutFromXml } from '../../../emulator/layout-xml.js';
 import { layoutItem, type LayoutItem } from '../../../emulator/layouts.js';
 import { attributes, installedPackageRecord, profileLayoutRecord, queryResult as query, saveFailure as failure, userLicense } from '../../fakes/records.js';
 import {
@@ -19,6 +20,7 @@ import {
   subrequestsOf,
   writesOf,
 } from '../../fakes/requests.js';
+import { faultAnswer, readAnswer, type SoapAnswer, type SoapCall, updateAnswer } from '../../fakes/soap.js';
 
 /**
  * A fake org for the Installation unit tests, plugged into TestContext's `fakeConnectionRequest`. It reads the real
@@ -68,8 +70,14 @@ export class FakeInstallationOrg {
   public beforeInsert?: () => void;
   /** Makes Tooling queries of these objects answer INVALID_TYPE, as for a user without View Setup and Configuration. */
   public hiddenToolingObjects = new Set<string>();
-  /** Layout ids whose PATCH is refused. */
+  /** Layout ids whose update is refused. */
   public readonlyLayouts = new Set<string>();
+  /** Layout ids whose readMetadata answer is a record without content. */
+  public contentlessLayouts = new Set<string>();
+  /** Answers every SOAP call with this fault instead. */
+  public soapFault?: SoapAnswer;
+  /** The SOAP calls received, in order. */
+  public readonly soapCalls: SoapCall[] = [];
   /** Answers every request with this error instead. */
   public fault?: Error;
   private nextId = 1;
@@ -83,9 +91,9 @@ export class FakeInstallationOrg {
     );
   }
 
-  /** Requests that change something: collection inserts and Composite bodies carrying PATCH subrequests. */
+  /** Requests that change something: collection inserts, Composite bodies carrying PATCH subrequests, updateMetadata. */
   public get writes(): SentRequest[] {
-    return writesOf(this.requests);
+    return writesOf(this.requests).concat(this.requests.filter((r) => r.body === 'updateMetadata'));
   }
 
   public layout(name: string): FakeLayout {
@@ -105,7 +113,38 @@ export class FakeInstallationOrg {
     }
   }
 
+  /** A Metadata API call (plugged into the SOAP transport stub): readMetadata / updateMetadata of Event layouts. */
+  public soap(call: SoapCall): SoapAnswer {
+    this.requests.push({ method: 'POST', url: call.url, body: call.operation });
+    this.soapCalls.push(call);
+    if (this.soapFault) return this.soapFault;
+    const named = (fullName: unknown): FakeLayout | undefined => this.data.layouts.find((l) => `Event-${l.Name}` === fullName);
+    if (call.fullNames.length > 10 || call.components.length > 10) {
+      return faultAnswer('EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 10 records in this operation');
+    }
+    if (call.operation === 'readMetadata') {
+      return readAnswer(
+        call.fullNames.map((fullName) => {
+          const layout = named(fullName);
+          return layout && !this.contentlessLayouts.has(layout.Id) ? { fullName, ...structuredClone(layout.Metadata) } : undefined;
+        })
+      );
+    }
+    return updateAnswer(
+      call.components.map(({ '@_type': _type, fullName, ...metadata }) => {
+        const layout = named(fullName);
+        const name = String(fullName);
+        if (!layout) return { fullName: name, error: { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `no Layout named ${name} found` } };
+        if (this.readonlyLayouts.has(layout.Id)) return { fullName: name, error: { statusCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' } };
+        // Stored back in the Tooling JSON shape (typed scalars, lists), as the emulator does.
+        layout.Metadata = layoutFromXml(metadata);
+        return { fullName: name };
+      })
+    );
+  }
+
   private answer(sent: SentRequest): unknown {
+    if (sent.method === 'GET' && /\/sobjects\/Event\/describe$/.test(pathOf(sent.url))) return this.eventDescribe();
     if (sent.method === 'POST' && isComposite(sent.url)) return this.composite(sent.body ?? '{}', isTooling(sent.url));
     if (sent.method === 'POST' && isCollectionsInsert(sent.url)) return this.insert(sent.body ?? '{}');
     const soql = soqlOf(sent.url);
@@ -163,17 +202,15 @@ export class FakeInstallationOrg {
           ),
           true
         );
-      case 'FieldDefinition':
-        if (literalAfter(soql, 'EntityDefinitionId') === undefined) {
-          throw apiError('MALFORMED_QUERY', 'FieldDefinition: a filter on a reified column is required [EntityDefinitionId,DurableId]');
-        }
-        return query(
-          this.data.eventFields.map((f) => ({ attributes: attributes('FieldDefinition', true), QualifiedApiName: f })),
-          true
-        );
       default:
         throw new Error(`FakeInstallationOrg cannot answer: ${soql}`);
     }
+  }
+
+  /** The Event describe: the standard fields plus the package's Activity fields that exist. */
+  private eventDescribe(): unknown {
+    const names = ['Id', 'Subject', 'WhoId', 'WhatId', 'StartDateTime', 'EndDateTime', 'Description', ...this.data.eventFields];
+    return { name: 'Event', label: 'Event', fields: names.map((name) => ({ name, custom: name.endsWith('__c') })) };
   }
 
   private permissionSets(soql: string): FakePermissionSet[] {

@@ -1,22 +1,23 @@
 import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
-import { sendComposite } from '../../../src/lib/org/requests.js';
 import {
   EVENT_LAYOUT_ASSIGNMENTS_QUERY,
   eventLayoutsInUse,
   type LayoutItem,
   type LayoutMetadata,
-  layoutFactsRequests,
+  layoutsExitCode,
   missingFields,
   PACKAGE_EVENT_FIELDS,
-  PACKAGE_EVENT_FIELDS_QUERY,
-  parseLayoutFacts,
+  packageFieldsIn,
   planLayoutFields,
-  readLayoutMetadata,
+  readLayoutFacts,
+  readLayouts,
   selectLayouts,
   writeLayouts,
 } from '../../../src/lib/installation/layout.js';
+import { isOrgLevelError } from '../../../src/lib/org/errors.js';
+import { asXml, faultAnswer, stubSoap } from '../../fakes/soap.js';
 import { sfLogin } from '../connection/fake-org.js';
 import { type FakeInstallationOrg, installationOrg, layoutMetadata } from './fake-installation-org.js';
 
@@ -32,9 +33,18 @@ describe('installation/layout', () => {
     expect(EVENT_LAYOUT_ASSIGNMENTS_QUERY).to.equal(
       "SELECT Id, LayoutId, Layout.Name, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'"
     );
-    expect(PACKAGE_EVENT_FIELDS_QUERY).to.equal(
-      "SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinitionId = 'Event' AND NamespacePrefix = 'ScheduleOnce'"
-    );
+  });
+
+  it('finds the package fields in the Event describe, case-insensitively', () => {
+    expect(packageFieldsIn({ fields: [{ name: 'Subject' }, { name: 'scheduleonce__event_status__c' }] })).to.deep.equal([STATUS]);
+    expect(packageFieldsIn({ fields: [{ name: STATUS }, { name: REASON }] })).to.deep.equal([STATUS, REASON]);
+    expect(packageFieldsIn({})).to.deep.equal([]);
+  });
+
+  it('exits 0 when every layout ends up complete, 1 when none does, 68 in between', () => {
+    const ok = { layout: 'A', added: [STATUS], alreadyPresent: [] };
+    const bad = { layout: 'B', added: [], alreadyPresent: [], error: { errorCode: 'NO_CONTENT', message: 'x' } };
+    expect([layoutsExitCode([ok]), layoutsExitCode([ok, bad]), layoutsExitCode([bad]), layoutsExitCode([])]).to.deep.equal([0, 68, 1, 0]);
   });
 
   describe('eventLayoutsInUse', () => {
@@ -168,58 +178,115 @@ describe('installation/layout', () => {
     const $$ = new TestContext();
     let fake: FakeInstallationOrg;
     let conn: Connection;
+    const layouts = [
+      { id: '00h5g000000EvtAAA', name: 'Event Layout', profiles: [] },
+      { id: '00h5g000000SlsAAA', name: 'Sales Event Layout', profiles: [] },
+    ];
 
     beforeEach(async () => {
       fake = installationOrg();
       $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
+      stubSoap($$.SANDBOX, (call) => fake.soap(call));
       const login = sfLogin('admin@acme.example');
       await $$.stubAuths(login);
       conn = await login.getConnection();
     });
 
-    it('reads the layouts in use and the package fields in one Tooling Composite', async () => {
-      const facts = await parseLayoutFacts(conn, await sendComposite(conn, layoutFactsRequests(conn), { tooling: true }));
-      expect(fake.requests).to.have.length(1);
-      expect(fake.requests[0].url).to.match(/\/tooling\/composite$/);
-      expect(fake.soql).to.deep.equal([EVENT_LAYOUT_ASSIGNMENTS_QUERY, PACKAGE_EVENT_FIELDS_QUERY]);
+    it('reads the layouts in use (Tooling query) and the package fields from the Event describe, never FieldDefinition', async () => {
+      const facts = await readLayoutFacts(conn);
+      expect(fake.requests.map((r) => `${r.method} ${r.url.replace(/\?.*$/, '')}`).sort()).to.deep.equal([
+        'GET /services/data/v42.0/sobjects/Event/describe',
+        'GET /services/data/v42.0/tooling/query',
+      ]);
+      expect(fake.soql).to.deep.equal([EVENT_LAYOUT_ASSIGNMENTS_QUERY]);
       expect(facts.layouts.map((l) => l.name)).to.deep.equal(['Event Layout', 'Sales Event Layout']);
       expect(facts.fieldsInOrg).to.deep.equal([STATUS, REASON]);
     });
 
-    it('reads every layout by id in one Tooling Composite', async () => {
-      const layouts = [
-        { id: '00h5g000000EvtAAA', name: 'Event Layout', profiles: [] },
-        { id: '00h5g000000SlsAAA', name: 'Sales Event Layout', profiles: [] },
-      ];
-      const metadata = await readLayoutMetadata(conn, layouts);
-      expect(fake.requests).to.have.length(1);
-      const body = JSON.parse(fake.requests[0].body ?? '{}') as { compositeRequest: Array<{ method: string; url: string }> };
-      expect(body.compositeRequest.map((s) => `${s.method} ${s.url}`)).to.deep.equal([
-        'GET /services/data/v42.0/tooling/sobjects/Layout/00h5g000000EvtAAA',
-        'GET /services/data/v42.0/tooling/sobjects/Layout/00h5g000000SlsAAA',
+    it('reads layouts through readMetadata by full name Event-<name>, in one call for up to 10', async () => {
+      const reads = await readLayouts(conn, layouts);
+      expect(fake.soapCalls.map((c) => [c.operation, c.fullNames])).to.deep.equal([
+        ['readMetadata', ['Event-Event Layout', 'Event-Sales Event Layout']],
       ]);
-      expect(metadata[1]).to.deep.equal(fake.layout('Sales Event Layout').Metadata);
+      expect(fake.soapCalls[0].url).to.match(/\/services\/Soap\/m\/42\.0$/);
+      const first = reads[0] as { metadata: LayoutMetadata };
+      expect(first.metadata.fullName).to.equal('Event-Event Layout');
+      expect(asXml({ ...first.metadata, fullName: undefined })).to.equal(asXml(fake.layout('Event Layout').Metadata));
     });
 
-    it('writes changed layouts in one Tooling Composite of PATCHes and reports the refused ones', async () => {
+    it('batches 23 layouts into reads of 10, 10 and 3', async () => {
+      fake.data.layouts = Array.from({ length: 23 }, (_, i) => ({ Id: `00h5g0000000${String(i).padStart(2, '0')}AAA`, Name: `L${i}`, profiles: ['P'], Metadata: layoutMetadata([{ label: 'A', columns: [['Subject']] }]) }));
+      const reads = await readLayouts(conn, fake.data.layouts.map((l) => ({ id: l.Id, name: l.Name, profiles: [] })));
+      expect(fake.soapCalls.map((c) => c.fullNames.length)).to.deep.equal([10, 10, 3]);
+      expect(reads.every((r) => 'metadata' in r)).to.equal(true);
+    });
+
+    it('reports a layout answered without content, and every layout of a call that failed, as unreadable', async () => {
+      fake.contentlessLayouts.add('00h5g000000SlsAAA');
+      const reads = await readLayouts(conn, layouts);
+      expect('metadata' in reads[0]).to.equal(true);
+      expect(reads[1]).to.deep.equal({
+        error: { errorCode: 'NO_CONTENT', message: 'The Metadata API returned no content for the layout "Event-Sales Event Layout", so it cannot be changed safely' },
+      });
+
+      fake.soapFault = faultAnswer('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
+      const refused = await readLayouts(conn, layouts);
+      expect(refused).to.deep.equal(
+        layouts.map(() => ({
+          error: { errorCode: 'INSUFFICIENT_ACCESS', message: 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions' },
+        }))
+      );
+    });
+
+    it('throws an expired session (an org-level failure) instead of reporting layouts', async () => {
+      fake.soapFault = faultAnswer('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+      const err = await readLayouts(conn, layouts).then(
+        () => undefined,
+        (e: unknown) => e
+      );
+      // jsforce tries to refresh the session on the INVALID_SESSION_ID fault; the refresh fails here too.
+      expect(isOrgLevelError(err)).to.equal(true);
+      expect(fake.soapCalls).to.have.length(1);
+    });
+
+    it('writes changed layouts through updateMetadata, exactly as read plus the new items, and reports the refused ones', async () => {
       fake.readonlyLayouts.add('00h5g000000SlsAAA');
+      const [read] = (await readLayouts(conn, layouts.slice(0, 1))) as Array<{ metadata: LayoutMetadata }>;
+      const original = asXml(fake.layout('Event Layout').Metadata);
+      const plan = planLayoutFields(read.metadata);
       const failures = await writeLayouts(conn, [
-        { id: '00h5g000000EvtAAA', metadata: { layoutSections: [] } },
-        { id: '00h5g000000SlsAAA', metadata: { layoutSections: [] } },
+        { layout: layouts[0], metadata: plan.metadata },
+        { layout: layouts[1], metadata: { layoutSections: [] } },
       ]);
-      expect(fake.requests).to.have.length(1);
-      const body = JSON.parse(fake.requests[0].body ?? '{}') as { allOrNone: boolean; compositeRequest: Array<{ method: string; url: string; body: unknown }> };
-      expect(body.allOrNone).to.equal(false);
-      expect(body.compositeRequest.map((s) => s.method)).to.deep.equal(['PATCH', 'PATCH']);
-      expect(body.compositeRequest[0].body).to.deep.equal({ Metadata: { layoutSections: [] } });
-      expect(fake.layout('Event Layout').Metadata).to.deep.equal({ layoutSections: [] });
+      const update = fake.soapCalls.filter((c) => c.operation === 'updateMetadata');
+      expect(update).to.have.length(1);
+      expect(update[0].components.map((c) => [c['@_type'], c.fullName])).to.deep.equal([
+        ['Layout', 'Event-Event Layout'],
+        ['Layout', 'Event-Sales Event Layout'],
+      ]);
+      // Semantically the same layout (XML carries "true", "2"), the two new items aside.
+      const written = structuredClone(fake.layout('Event Layout').Metadata) as LayoutMetadata;
+      const sections = written.layoutSections as unknown as Array<{ layoutColumns: Array<{ layoutItems: Array<Record<string, unknown>> }> }>;
+      expect(sections[0].layoutColumns[0].layoutItems.slice(-2)).to.deep.equal([
+        { behavior: 'Edit', field: STATUS },
+        { behavior: 'Edit', field: REASON },
+      ]);
+      sections[0].layoutColumns[0].layoutItems.splice(-2);
+      expect(asXml(written)).to.equal(original);
+      expect(asXml(written)).to.include('<detailHeading>true</detailHeading>');
       expect([...failures]).to.deep.equal([
-        ['00h5g000000SlsAAA', { errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' }],
+        ['00h5g000000SlsAAA', { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' }],
       ]);
+    });
+
+    it('writes 12 changed layouts in two calls (10 + 2)', async () => {
+      const many = Array.from({ length: 12 }, (_, i) => ({ layout: { id: `id${i}`, name: `L${i}`, profiles: [] }, metadata: { layoutSections: [] } }));
+      await writeLayouts(conn, many);
+      expect(fake.soapCalls.map((c) => c.components.length)).to.deep.equal([10, 2]);
     });
 
     it('sends nothing when there is nothing to read or write', async () => {
-      expect(await readLayoutMetadata(conn, [])).to.deep.equal([]);
+      expect(await readLayouts(conn, [])).to.deep.equal([]);
       expect((await writeLayouts(conn, [])).size).to.equal(0);
       expect(fake.requests).to.have.length(0);
     });

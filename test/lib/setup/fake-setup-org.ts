@@ -18,6 +18,8 @@ import {
   subrequestsOf,
   writesOf,
 } from '../../fakes/requests.js';
+import { faultAnswer, readAnswer, type SoapAnswer, type SoapCall, updateAnswer } from '../../fakes/soap.js';
+import { layoutFromXml } from '../../../emulator/layout-xml.js';
 import { type DoctorOrgData, FakeDoctorOrg, inList, PACKAGE_FIELDS } from '../doctor/fake-doctor-org.js';
 
 /**
@@ -54,9 +56,38 @@ export class FakeSetupOrg {
     return this.requests.filter((r) => !isVersionDiscovery(r.url));
   }
 
-  /** Requests that change something: collection inserts and Composites carrying a PATCH. */
+  /** Requests that change something: collection inserts, Composites carrying a PATCH, updateMetadata calls. */
   public get writes(): SentRequest[] {
-    return writesOf(this.requests);
+    return writesOf(this.requests).concat(this.requests.filter((r) => r.body === 'updateMetadata'));
+  }
+
+  /** A Metadata API call (plugged into the SOAP transport stub): layouts read and replaced by full name. */
+  public soap(call: SoapCall): SoapAnswer {
+    this.requests.push({ method: 'POST', url: call.url, body: call.operation });
+    if (this.fault) return faultAnswer('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+    const named = (fullName: unknown): DoctorOrgData['layouts'][number] | undefined => this.data.layouts.find((l) => `Event-${l.Name}` === fullName);
+    if (call.operation === 'readMetadata') {
+      return readAnswer(
+        call.fullNames.map((fullName) => {
+          const layout = named(fullName);
+          const items = layout?.fields.map((field) => ({ behavior: 'Edit', field }));
+          return layout ? { fullName, layoutSections: [{ label: 'Information', style: 'OneColumn', layoutColumns: [{ layoutItems: items }] }] } : undefined;
+        })
+      );
+    }
+    return updateAnswer(
+      call.components.map((component) => {
+        const fullName = String(component.fullName);
+        const layout = named(fullName);
+        if (!layout) return { fullName, error: { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `no Layout named ${fullName} found` } };
+        if (this.readonlyLayouts.has(layout.Id)) return { fullName, error: { statusCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' } };
+        const metadata = layoutFromXml(component) as Metadata;
+        layout.fields = (metadata.layoutSections ?? []).flatMap((s) =>
+          (s.layoutColumns ?? []).flatMap((c) => (c.layoutItems ?? []).flatMap((i) => (i.field ? [i.field] : [])))
+        );
+        return { fullName };
+      })
+    );
   }
 
   /** The SOQL of every subrequest, in order. */
@@ -80,6 +111,20 @@ export class FakeSetupOrg {
     if (this.fault && !isVersionDiscovery(sent.url)) throw this.fault;
     if (sent.method === 'POST' && isCollectionsInsert(sent.url)) return this.insert(sent.body ?? '{}');
     if (sent.method === 'POST' && isComposite(sent.url)) return this.composite(sent.url, sent.body ?? '{}');
+    // Plain GETs (the layouts query, the Event describe): answered as the doctor's fake answers them in a Composite.
+    const data = /^(.*\/services\/data\/v\d+\.0)(\/tooling)?\//.exec(sent.url);
+    if (sent.method === 'GET' && data && !/\/(query|sobjects\/\w+\/describe)$/.test(pathOf(sent.url)) === false) {
+      const compositeUrl = `${data[1]}${data[2] ?? ''}/composite`;
+      const sub = await this.delegate(compositeUrl, { referenceId: 'get', method: 'GET', url: sent.url.replace(/^https?:\/\/[^/]+/, '') });
+      if (sub.httpStatusCode >= 400) throw Object.assign(new Error('refused'), { errorCode: (sub.body as Array<{ errorCode: string }>)[0]?.errorCode });
+      // The package's Activity fields appear in the Event describe once it is installed.
+      const installed = this.data.packages.some((p) => p.namespace === 'ScheduleOnce');
+      if (installed && /\/sobjects\/Event\/describe$/.test(pathOf(sent.url))) {
+        const describe = sub.body as { fields: Array<{ name: string }> };
+        return { ...describe, fields: [...describe.fields, ...PACKAGE_FIELDS.map((name) => ({ name, custom: true }))] };
+      }
+      return sub.body;
+    }
     return this.doctor.handle(request);
   }
 
@@ -110,11 +155,6 @@ export class FakeSetupOrg {
         .map((a, i) => ({ attributes: { type: 'PermissionSetAssignment' }, Id: `0Pa5g00000000${i}AAA`, AssigneeId: this.userId(a.username) }))
         .filter((a) => a.AssigneeId && ids.includes(a.AssigneeId));
       return answer(sub.referenceId, 200, query(rows));
-    }
-    if (/FROM FieldDefinition WHERE EntityDefinitionId = 'Event'/.test(soql)) {
-      const installed = this.data.packages.some((p) => p.namespace === 'ScheduleOnce');
-      const rows = (installed ? PACKAGE_FIELDS : []).map((f) => ({ attributes: { type: 'FieldDefinition' }, QualifiedApiName: f }));
-      return answer(sub.referenceId, 200, query(rows, true));
     }
     const layoutId = /\/tooling\/sobjects\/Layout\/(\w+)$/.exec(pathOf(sub.url))?.[1];
     if (layoutId && sub.method === 'PATCH') return this.patchLayout(sub.referenceId, layoutId, sub.body?.Metadata);

@@ -52,7 +52,7 @@ export const facts = (overrides: Partial<PlanFacts> = {}): PlanFacts => ({
     { id: '00h000000000002AAA', name: 'Sales Event Layout', profiles: ['Standard User'] },
   ],
   fieldsInOrg: [STATUS, REASON],
-  metadata: [layoutWith('Subject'), layoutWith('Subject', STATUS, REASON)],
+  metadata: [{ metadata: layoutWith('Subject') }, { metadata: layoutWith('Subject', STATUS, REASON) }],
   ...overrides,
 });
 
@@ -61,4 +61,4 @@ export const plan = (overrides: Partial<ConnectResult> = {}, planFacts: PlanFact
   buildPlan(checked(overrides), 'Acme', existing, planFacts);
 
 /** The facts of an org where every installation step is done. */
-export const doneFacts = (): PlanFacts => facts({ assignment: assignmentFacts(true), metadata: [layoutWith(STATUS, REASON), layoutWith(REASON, STATUS)] });
+export const doneFacts = (): PlanFacts => facts({ assignment: assignmentFacts(true), metadata: [{ metadata: layoutWith(STATUS, REASON) }, { metadata: layoutWith(REASON, STATUS) }] });

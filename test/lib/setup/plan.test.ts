@@ -4,6 +4,7 @@ import {
   connectionStep,
   hasChanges,
   orgChanges,
+  changedLayouts,
   planJson,
   planLayouts,
   planPermset,
@@ -32,10 +33,18 @@ describe('setup plan', () => {
   });
 
   describe('planLayouts', () => {
+    it('never plans a write for a layout whose metadata could not be read, and shows why in the JSON plan', () => {
+      const error = { errorCode: 'NO_CONTENT', message: 'no content' };
+      const step = planLayouts(facts({ metadata: [{ error }, { metadata: layoutWith('Subject') }] }), 'acme');
+      expect(changedLayouts(step).map((l) => l.layout.name)).to.deep.equal(['Sales Event Layout']);
+      const json = planJson(buildPlan(checked(), 'Acme', record(), facts({ metadata: [{ error }, { metadata: layoutWith('Subject') }] })));
+      expect(json.layouts.layouts[0]).to.deep.equal({ layout: 'Event Layout', add: [], alreadyPresent: [], error });
+    });
+
     it('plans the missing fields of each layout and leaves complete ones unchanged', () => {
       const step = planLayouts(facts(), 'acme');
       if (step.status !== 'ready') throw new Error('expected a ready step');
-      expect(step.layouts.map((l) => [l.layout.name, l.plan.added, l.plan.alreadyPresent])).to.deep.equal([
+      expect(step.layouts.map((l) => ['unreadable' in l.plan ? l.plan.unreadable : l.plan.added, l.layout.name].reverse().concat('unreadable' in l.plan ? [] : [l.plan.alreadyPresent]))).to.deep.equal([
         ['Event Layout', [STATUS, REASON], []],
         ['Sales Event Layout', [], [STATUS, REASON]],
       ]);
@@ -96,7 +105,7 @@ describe('setup plan', () => {
     });
 
     it('everything done: no change at all', () => {
-      const done = facts({ assignment: assignmentFacts(true), metadata: [layoutWith(STATUS, REASON), layoutWith(REASON, STATUS)] });
+      const done = facts({ assignment: assignmentFacts(true), metadata: [{ metadata: layoutWith(STATUS, REASON) }, { metadata: layoutWith(REASON, STATUS) }] });
       const plan = buildPlan(checked(), 'Acme', record(), done);
       expect(orgChanges(plan)).to.equal(0);
       expect(hasChanges(plan)).to.equal(false);

@@ -1,5 +1,5 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { addLayoutFields, type LayoutAddFieldsResult } from '../../../lib/installation/layout.js';
@@ -13,6 +13,11 @@ export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '68': messages.getMessage('errorCodes.68'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -54,7 +59,7 @@ export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
       ],
     });
     for (const r of layouts) {
-      if (r.error) this.warn(messages.getMessage('warning.WriteFailed', [r.layout, r.error.message, r.error.errorCode]));
+      if (r.error) this.warn(messages.getMessage(r.unreadable ? 'warning.Unreadable' : 'warning.WriteFailed', [r.layout, r.error.message, r.error.errorCode]));
     }
     const written = layouts.filter((r) => r.added.length > 0).length;
     if (result.dryRun) this.log(messages.getMessage('info.DryRun', [changing, layouts.length]));

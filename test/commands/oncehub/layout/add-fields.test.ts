@@ -10,6 +10,7 @@ import {
   installationOrg,
   PACKAGE_FIELDS,
 } from '../../../lib/installation/fake-installation-org.js';
+import { asXml, faultAnswer, stubSoap } from '../../../fakes/soap.js';
 
 const [STATUS, REASON] = PACKAGE_FIELDS;
 type Item = { field?: string; behavior?: string };
@@ -37,6 +38,7 @@ describe('oncehub layout add-fields', () => {
     $$.stubAliases({ acme: 'admin@acme.example' });
     fake = installationOrg();
     $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
+    stubSoap($$.SANDBOX, (call) => fake.soap(call));
     ux = stubSfCommandUx($$.SANDBOX);
     stubSpinner($$.SANDBOX);
   });
@@ -45,7 +47,7 @@ describe('oncehub layout add-fields', () => {
     process.exitCode = undefined;
   });
 
-  it('adds the missing fields to both Event layouts in use (one partly done) in three Tooling Composites', async () => {
+  it('adds the missing fields to both Event layouts in use (one partly done): query, describe, one read, one write', async () => {
     const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
 
     expect(result).to.deep.equal({
@@ -54,16 +56,14 @@ describe('oncehub layout add-fields', () => {
         { layout: 'Sales Event Layout', added: [REASON], alreadyPresent: [STATUS] },
       ],
     });
-    expect(fake.requests.map((r) => r.url.replace(/^.*\/v\d+\.0/, ''))).to.deep.equal([
-      '/tooling/composite',
-      '/tooling/composite',
-      '/tooling/composite',
-    ]);
+    const sent = fake.requests.map((r) => `${r.url.replace(/^.*\/(services\/Soap\/m\/|data\/)v?\d+\.0/, '').replace(/\?.*$/, '')} ${r.body === 'readMetadata' || r.body === 'updateMetadata' ? r.body : ''}`.trim());
+    expect(sent.slice(0, 2).sort()).to.deep.equal(['/sobjects/Event/describe', '/tooling/query']);
+    expect(sent.slice(2)).to.deep.equal(['readMetadata', 'updateMetadata']);
     const standard = sections(fake.layout('Event Layout').Metadata);
     expect(fieldsOf(standard[0])).to.deep.equal(['Subject', 'WhoId', 'WhatId', STATUS, REASON]);
-    expect(standard[0].layoutColumns[0].layoutItems.slice(-2)).to.deep.equal([
-      { behavior: 'Edit', field: STATUS },
-      { behavior: 'Edit', field: REASON },
+    expect(standard[0].layoutColumns[0].layoutItems.slice(-2).map((i) => [i.behavior, i.field])).to.deep.equal([
+      ['Edit', STATUS],
+      ['Edit', REASON],
     ]);
     // The Sales layout starts with a Custom Links section; the field goes into the first field section.
     const sales = sections(fake.layout('Sales Event Layout').Metadata);
@@ -83,7 +83,8 @@ describe('oncehub layout add-fields', () => {
           column.layoutItems = column.layoutItems.filter((i) => !(i.field && PACKAGE_FIELDS.includes(i.field) && !fieldsIn(original.Metadata).includes(i.field)));
         }
       }
-      expect(after).to.deep.equal(original.Metadata);
+      // Compared as the Metadata API's XML carries it ("true", "2", unset properties left out).
+      expect(asXml(after)).to.equal(asXml(original.Metadata));
     }
   });
 
@@ -94,8 +95,8 @@ describe('oncehub layout add-fields', () => {
 
     const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
 
-    const patch = JSON.parse(fake.writes[0].body ?? '{}') as { compositeRequest: Array<{ method: string; url: string }> };
-    expect(patch.compositeRequest.map((s) => s.url.replace(/^.*\/Layout\//, ''))).to.deep.equal(['00h5g000000EvtAAA']);
+    const updates = fake.soapCalls.filter((c) => c.operation === 'updateMetadata');
+    expect(updates.map((c) => c.components.map((m) => m.fullName))).to.deep.equal([['Event-Event Layout']]);
     expect(result.layouts[1]).to.deep.equal({ layout: 'Sales Event Layout', added: [], alreadyPresent: [STATUS, REASON] });
   });
 
@@ -106,7 +107,7 @@ describe('oncehub layout add-fields', () => {
     const again = await LayoutAddFields.run(['--target-org', 'acme']);
 
     expect(fake.writes).to.have.length(0);
-    expect(fake.requests).to.have.length(2);
+    expect(fake.requests).to.have.length(3);
     expect(again.layouts.every((l) => l.added.length === 0 && l.alreadyPresent.length === 2)).to.equal(true);
     expect(ux.log.args.flat()).to.deep.equal(['Every Event page layout (2) already shows both OnceHub fields: nothing to do.']);
   });
@@ -138,7 +139,8 @@ describe('oncehub layout add-fields', () => {
 
     expect(err.name).to.equal('UnknownLayoutError');
     expect(err.message).to.equal('No Event page layout in use is named "Nope". The Event layouts in use are: "Event Layout", "Sales Event Layout".');
-    expect(fake.requests).to.have.length(1);
+    expect(fake.requests).to.have.length(2);
+    expect(fake.soapCalls).to.have.length(0);
   });
 
   it('says the package is not installed (step 1) when its fields do not exist on Event', async () => {
@@ -164,12 +166,45 @@ describe('oncehub layout add-fields', () => {
       added: [],
       alreadyPresent: [STATUS],
       notAdded: [REASON],
-      error: { errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' },
+      error: { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' },
     });
     expect(process.exitCode).to.equal(68);
     expect(ux.warn.args.flat()).to.deep.equal([
-      'Could not update the layout "Sales Event Layout": insufficient access rights on object id (INSUFFICIENT_ACCESS_OR_READONLY)',
+      'Could not update the layout "Sales Event Layout": insufficient access rights on object id (INSUFFICIENT_ACCESS)',
     ]);
+  });
+
+  it('reports a layout whose metadata comes back without content, never writes it, and exits 68', async () => {
+    fake.contentlessLayouts.add('00h5g000000SlsAAA');
+    const sales = structuredClone(fake.layout('Sales Event Layout').Metadata);
+
+    const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
+
+    expect(result.layouts[1]).to.deep.equal({
+      layout: 'Sales Event Layout',
+      added: [],
+      alreadyPresent: [],
+      unreadable: true,
+      error: { errorCode: 'NO_CONTENT', message: 'The Metadata API returned no content for the layout "Event-Sales Event Layout", so it cannot be changed safely' },
+    });
+    const updates = fake.soapCalls.filter((c) => c.operation === 'updateMetadata');
+    expect(updates.flatMap((c) => c.components.map((m) => m.fullName))).to.deep.equal(['Event-Event Layout']);
+    expect(fake.layout('Sales Event Layout').Metadata).to.deep.equal(sales);
+    expect(process.exitCode).to.equal(68);
+    expect(ux.warn.args.flat()[0]).to.match(/^Could not read the layout "Sales Event Layout": The Metadata API returned no content .* \(NO_CONTENT\)\. It was left unchanged/);
+  });
+
+  it('exits 1 and writes nothing when no layout can be read (Metadata API refused)', async () => {
+    fake.soapFault = faultAnswer('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
+
+    const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
+
+    expect(result.layouts.map((l) => [l.layout, l.error?.errorCode, l.unreadable])).to.deep.equal([
+      ['Event Layout', 'INSUFFICIENT_ACCESS', true],
+      ['Sales Event Layout', 'INSUFFICIENT_ACCESS', true],
+    ]);
+    expect(fake.soapCalls.map((c) => c.operation)).to.deep.equal(['readMetadata']);
+    expect(process.exitCode).to.equal(1);
   });
 
   it('prints a table and a success line', async () => {
