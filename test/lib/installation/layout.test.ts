@@ -267,9 +267,9 @@ describe('installation/layout', () => {
       // Semantically the same layout (XML carries "true", "2"), the two new items aside.
       const written = structuredClone(fake.layout('Event Layout').Metadata) as LayoutMetadata;
       const sections = written.layoutSections as unknown as Array<{ layoutColumns: Array<{ layoutItems: Array<Record<string, unknown>> }> }>;
-      expect(sections[0].layoutColumns[0].layoutItems.slice(-2)).to.deep.equal([
-        { behavior: 'Edit', field: STATUS },
-        { behavior: 'Edit', field: REASON },
+      expect(sections[0].layoutColumns[0].layoutItems.slice(-2).map(asXml)).to.deep.equal([
+        asXml({ behavior: 'Edit', field: STATUS }),
+        asXml({ behavior: 'Edit', field: REASON }),
       ]);
       sections[0].layoutColumns[0].layoutItems.splice(-2);
       expect(asXml(written)).to.equal(original);
