@@ -67,8 +67,12 @@ describe('e2e: sf oncehub layout add-fields', function () {
       [EVENT_STATUS_FIELD, 'Edit'],
       [CANCEL_REASON_FIELD, 'Edit'],
     ]);
-    expect(s.emulator.log.dataRequests()).to.have.length(3);
+    // Layouts in use 2, changed 2: ≤ 2 + ⌈2/10⌉ + ⌈2/10⌉ = 4 (layouts query, Event describe, one read, one write).
+    const requests = s.emulator.log.dataRequests().map((e) => `${e.method} ${e.path.replace(/\?.*$/, '')} ${e.kind}`);
+    expect(requests.slice(0, 2).sort()).to.deep.equal(['GET /services/data/v66.0/sobjects/Event/describe read', 'GET /services/data/v66.0/tooling/query read']);
+    expect(requests.slice(2)).to.deep.equal(['POST /services/Soap/m/66.0 read', 'POST /services/Soap/m/66.0 write']);
     expect(s.emulator.log.writes()).to.have.length(1);
+    expect(s.emulator.log.queries().some((q) => q.includes('FieldDefinition'))).to.equal(false);
 
     s.emulator.log.clear();
     const again = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
@@ -76,7 +80,49 @@ describe('e2e: sf oncehub layout add-fields', function () {
     expect(again.exitCode).to.equal(0);
     expect(again.json?.result.layouts.every((l: { added: string[] }) => l.added.length === 0)).to.equal(true);
     expect(s.emulator.log.writes()).to.have.length(0);
+    expect(s.emulator.log.dataRequests()).to.have.length(3);
     expect(eventLayout(s.emulator, 'Event Layout')).to.deep.equal(after.standard);
+  });
+
+  it('adds both fields to the action-list layout through updateMetadata: it keeps its actions, Tooling PATCH is never used', async () => {
+    const s = await open(scenarios.demo());
+    const before = eventLayout(s.emulator, 'Event Layout');
+    expect(before.platformActionList).to.have.property('actionListContext', 'Record');
+
+    const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result).to.deep.equal({ layouts: [{ layout: 'Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] }] });
+    const after = eventLayout(s.emulator, 'Event Layout');
+    expect(after.platformActionList).to.deep.equal(before.platformActionList);
+    expect(without(after, [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD])).to.deep.equal(before);
+    expect(s.emulator.log.writes().map((e) => `${e.method} ${e.path} ${e.api}`)).to.deep.equal(['POST /services/Soap/m/66.0 metadata']);
+    expect(s.emulator.log.count({ method: 'PATCH' })).to.equal(0);
+    expect(s.emulator.log.dataRequests()).to.have.length(4);
+  });
+
+  it('reports a layout whose metadata comes back without content, never writes it, and exits 68', async () => {
+    const s = await open(scenarios.demo().withTwoEventLayouts());
+    // The Metadata API knows the layout under another full name: readMetadata of "Event-Sales Event Layout" has no content.
+    const sales = s.emulator.org.where('Layout', (l) => l.Name === 'Sales Event Layout')[0];
+    s.emulator.org.update('Layout', sales.Id, { FullName: 'Event-Renamed Sales Layout' });
+    const before = eventLayout(s.emulator, 'Sales Event Layout');
+
+    const json = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(json.exitCode, json.stderr).to.equal(68);
+    expect(json.json?.result.layouts[1]).to.deep.include({ layout: 'Sales Event Layout', added: [], alreadyPresent: [], unreadable: true });
+    expect(json.json?.result.layouts[1].error.errorCode).to.equal('NO_CONTENT');
+    expect(json.json?.result.layouts[0].added).to.deep.equal([EVENT_STATUS_FIELD, CANCEL_REASON_FIELD]);
+    expect(eventLayout(s.emulator, 'Sales Event Layout')).to.deep.equal(before);
+    expect(s.emulator.log.writes()).to.have.length(1);
+
+    s.emulator.log.clear();
+    const human = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme']);
+    expect(human.exitCode).to.equal(68);
+    expect(human.stderr).to.include('Could not read the layout "Sales Event Layout"');
+    expect(human.stderr).to.include('It was left unchanged');
+    expect(s.emulator.log.writes()).to.have.length(0);
   });
 
   it('writes nothing with --dry-run and shows what would change', async () => {
@@ -89,6 +135,7 @@ describe('e2e: sf oncehub layout add-fields', function () {
     expect(run.stdout).to.include('Would add');
     expect(run.stdout).to.include('Dry run: nothing was written. 2 of 2 Event page layouts would change.');
     expect(s.emulator.log.writes()).to.have.length(0);
+    expect(s.emulator.log.dataRequests()).to.have.length(3);
     expect(eventLayout(s.emulator, 'Event Layout')).to.deep.equal(before);
   });
 

@@ -82,12 +82,16 @@ describe('e2e: sf oncehub setup', function () {
     // Without a setup file the last two phases are skipped; the demo's field-validation risks only warn.
     expect(result.doctor.progress).to.deep.equal({ done: 3, total: 5 });
     expect(result.doctor.summary.fail).to.equal(0);
-    // connect 1 + plan reads 4 + insert 1 + layout write 1 + doctor 4
-    expect(emu.log.dataRequests().length, emu.log.dataRequests().map((r) => `${r.method} ${r.path}`).join('\n')).to.equal(11);
-    expect(emu.log.writes().map((w) => `${w.method} ${w.path}`)).to.deep.equal([
-      'POST /services/data/v66.0/composite/sobjects',
-      'POST /services/data/v66.0/tooling/composite',
+    // connect 1 + plan reads 5 (2 for the permission set, layouts query, Event describe, one readMetadata)
+    // + insert 1 + one updateMetadata + doctor 4
+    expect(emu.log.dataRequests().length, emu.log.dataRequests().map((r) => `${r.method} ${r.path}`).join('\n')).to.equal(12);
+    expect(emu.log.writes().map((w) => `${w.method} ${w.path} ${w.api}`)).to.deep.equal([
+      'POST /services/data/v66.0/composite/sobjects rest',
+      'POST /services/Soap/m/66.0 metadata',
     ]);
+    // The action-list layout was written through the Metadata API and keeps its actions.
+    const eventLayout = emu.org.where('Layout', (l) => l.Name === 'Event Layout')[0].Metadata as { platformActionList: unknown };
+    expect(eventLayout.platformActionList).to.have.property('actionListContext', 'Record');
 
     emu.log.clear();
     const state = s.stateFile();
@@ -97,8 +101,8 @@ describe('e2e: sf oncehub setup', function () {
     expect(second.json?.result.plan).to.deep.include({ connection: 'unchanged', orgChanges: 0 });
     expect(second.json?.result.applied.connection).to.equal(null);
     expect(emu.log.writes()).to.have.length(0);
-    // connect 1 + plan reads 4 + doctor 4
-    expect(emu.log.dataRequests()).to.have.length(9);
+    // connect 1 + plan reads 5 + doctor 4
+    expect(emu.log.dataRequests()).to.have.length(10);
     expect(s.stateFile()).to.equal(state);
   });
 
@@ -123,7 +127,7 @@ describe('e2e: sf oncehub setup', function () {
     expect(run.stdout).to.include(`assign the permission set "OnceHub connector for Salesforce" to ${ADMIN_USERNAME}`);
     expect(run.stdout).to.include('Dry run: nothing was written');
     expect(s.emulator.log.writes()).to.have.length(0);
-    expect(s.emulator.log.dataRequests()).to.have.length(5);
+    expect(s.emulator.log.dataRequests()).to.have.length(6);
     expect(s.stateFile()).to.equal(undefined);
     expect(hasPermset(s.emulator, ADMIN_USERNAME)).to.equal(false);
   });
