@@ -8,6 +8,7 @@ export type FaultName =
   | 'latency'
   | 'serverError'
   | 'resetConnection'
+  | 'closeConnection'
   | 'expiredSession'
   | 'requestLimit'
   | 'apiDisabledForOrg'
@@ -23,7 +24,20 @@ export interface FaultScope {
   path?: string | RegExp;
   /** Only this HTTP method. */
   method?: string;
+  /** Let this many matching requests through first (e.g. `skip: 2` hits the third). */
+  skip?: number;
 }
+
+/**
+ * When a dropped connection goes down: before any answer (the request is not processed), or mid-answer (the request
+ * is processed, e.g. a write is saved, and the status line and headers are sent, but not the end of the header block).
+ * Both reach jsforce as `TypeError: fetch failed` with the socket error in `cause` (salesforce-api.md §4.6). A drop
+ * after the complete header block is not offered: undici then fails the body stream, which jsforce pipes without an
+ * error handler, so the process dies with an uncaught error instead of a rejected request.
+ */
+export type DropMoment = 'beforeAnswer' | 'midAnswer';
+
+export type DropScope = FaultScope & { when?: DropMoment };
 
 export interface FaultHandle {
   readonly name: FaultName;
@@ -38,11 +52,14 @@ export interface Fault extends FaultHandle {
   readonly scope: FaultScope;
   readonly status?: number;
   readonly ms?: number;
+  /** For resetConnection and closeConnection. */
+  readonly when?: DropMoment;
 }
 
 class ActiveFault implements Fault {
   public hits = 0;
   public remaining: number;
+  private skipped = 0;
 
   public constructor(
     private readonly owner: FaultController,
@@ -50,7 +67,8 @@ class ActiveFault implements Fault {
     public readonly scope: FaultScope,
     defaultTimes: number,
     public readonly status?: number,
-    public readonly ms?: number
+    public readonly ms?: number,
+    public readonly when?: DropMoment
   ) {
     this.remaining = scope.times ?? defaultTimes;
   }
@@ -61,6 +79,10 @@ class ActiveFault implements Fault {
     if (this.scope.method && this.scope.method.toUpperCase() !== method) return false;
     const p = this.scope.path;
     if (p !== undefined && !(typeof p === 'string' ? path.includes(p) : p.test(path))) return false;
+    if (this.skipped < (this.scope.skip ?? 0)) {
+      this.skipped++;
+      return false;
+    }
     return true;
   }
 
@@ -96,9 +118,17 @@ export class FaultController {
     return this.add('serverError', scope, 1, scope.status ?? 503);
   }
 
-  /** Destroy the socket without answering, `times` (default 1) times. */
-  public resetConnections(scope: FaultScope = {}): FaultHandle {
-    return this.add('resetConnection', scope, 1);
+  /**
+   * Reset the connection (TCP RST) after the request arrived, `times` (default 1) times: undici reports ECONNRESET.
+   * `when` (default beforeAnswer): see DropMoment.
+   */
+  public resetConnections(scope: DropScope = {}): FaultHandle {
+    return this.add('resetConnection', scope, 1, undefined, undefined, scope.when ?? 'beforeAnswer');
+  }
+
+  /** Close the connection (TCP FIN) after the request arrived: undici reports "other side closed" (UND_ERR_SOCKET). */
+  public closeConnections(scope: DropScope = {}): FaultHandle {
+    return this.add('closeConnection', scope, 1, undefined, undefined, scope.when ?? 'beforeAnswer');
   }
 
   /** 401 INVALID_SESSION_ID on matching calls, and `invalid_grant` from the token endpoint so refreshes fail too. */
@@ -157,8 +187,8 @@ export class FaultController {
     this.faults = this.faults.filter((x) => x !== f);
   }
 
-  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number): FaultHandle {
-    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms);
+  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number, when?: DropMoment): FaultHandle {
+    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when);
     this.faults.push(f);
     return f;
   }

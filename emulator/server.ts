@@ -1,6 +1,6 @@
 /** The HTTP transport: node:http on 127.0.0.1, request logging, latency and fault injection. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Fault } from './faults.js';
 import { RequestLog, type LogEntry } from './log.js';
 import { apiOf, classify, dispatch } from './router/index.js';
@@ -63,6 +63,22 @@ function faultResponse(fault: Fault, path: string): ApiResponse {
   }
 }
 
+const isDrop = (fault: Fault): boolean => fault.name === 'resetConnection' || fault.name === 'closeConnection';
+
+/**
+ * Drops the connection after writing `partial` (if any): an RST for resetConnection, so clients see ECONNRESET as
+ * with a real network reset; a FIN for closeConnection, so undici reports "other side closed" (UND_ERR_SOCKET).
+ */
+function dropConnection(socket: Socket, fault: Fault, partial = ''): void {
+  if (fault.name === 'closeConnection') {
+    socket.end(partial, () => socket.destroy());
+    return;
+  }
+  // The pause lets the client read the partial head before the reset arrives (an RST discards unread data).
+  if (partial) socket.write(partial, () => setTimeout(() => socket.resetAndDestroy(), 20));
+  else socket.resetAndDestroy();
+}
+
 function errorCodeOf(body: unknown): string | undefined {
   if (Array.isArray(body)) return (body[0] as { errorCode?: string } | undefined)?.errorCode;
   if (body && typeof body === 'object' && 'error' in body) return String(body.error);
@@ -92,16 +108,16 @@ async function handle(state: EmulatorState, req: http.IncomingMessage, res: http
   const delay = state.options.latencyMs + latencyMs;
   if (delay > 0) await sleep(delay);
 
-  if (fault?.name === 'resetConnection') {
-    entry.fault = fault.name;
+  const drop = fault && isDrop(fault) ? fault : undefined;
+  if (drop?.when === 'beforeAnswer') {
+    entry.fault = drop.name;
     entry.ms = Date.now() - started;
-    // An RST (not a FIN), so clients see ECONNRESET as with a real network reset.
-    req.socket.resetAndDestroy();
+    dropConnection(req.socket, drop);
     return;
   }
 
   let response: ApiResponse;
-  if (fault) {
+  if (fault && !drop) {
     entry.fault = fault.name;
     response = faultResponse(fault, path);
   } else {
@@ -141,6 +157,13 @@ async function handle(state: EmulatorState, req: http.IncomingMessage, res: http
   const code = errorCodeOf(response.body);
   if (response.status >= 400 && code) entry.errorCode = code;
   entry.ms = Date.now() - started;
+  if (drop) {
+    // Mid-answer: the request was processed; the status line and headers go out, the blank line ending them never does.
+    entry.fault = drop.name;
+    const head = [`HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    dropConnection(req.socket, drop, `${head.join('\r\n')}\r\n`);
+    return;
+  }
   res.writeHead(response.status, headers);
   res.end(payload);
 }

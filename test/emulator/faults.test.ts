@@ -40,6 +40,68 @@ describe('emulator: faults', () => {
     expect(ctx.emu.log.entries.at(-2)?.fault).to.equal('resetConnection');
   });
 
+  describe('dropped connections reach jsforce as fetch failed with the socket error in cause (§4.6)', () => {
+    const compositeRead = (): Promise<unknown> =>
+      ctx.conn.request({
+        method: 'POST',
+        url: '/services/data/v66.0/composite',
+        body: JSON.stringify({ compositeRequest: [{ method: 'GET', referenceId: 'org', url: '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization' }] }),
+        headers: { 'content-type': 'application/json' },
+      });
+    /** The codes and messages along an error's cause chain. */
+    const causes = (err: unknown): string[] => {
+      const chain: string[] = [];
+      for (let e = (err as { cause?: unknown }).cause; e; e = (e as { cause?: unknown }).cause) {
+        const { code, message } = e as { code?: string; message?: string };
+        chain.push(`${code ?? ''} ${message ?? ''}`.trim());
+      }
+      return chain;
+    };
+    const cases = [
+      { drop: 'resetConnections', when: 'beforeAnswer', cause: /ECONNRESET/ },
+      { drop: 'resetConnections', when: 'midAnswer', cause: /ECONNRESET/ },
+      { drop: 'closeConnections', when: 'beforeAnswer', cause: /UND_ERR_SOCKET other side closed/ },
+      { drop: 'closeConnections', when: 'midAnswer', cause: /UND_ERR_SOCKET other side closed/ },
+    ] as const;
+    for (const { drop, when, cause } of cases) {
+      it(`${drop} ${when}: a Composite POST (never retried by jsforce) rejects with TypeError: fetch failed`, async () => {
+        const f = ctx.emu.faults[drop]({ when, method: 'POST' });
+        const err = await rejection(compositeRead());
+        expect(err).to.be.instanceOf(TypeError);
+        expect(err.message).to.equal('fetch failed');
+        expect(causes(err).join(' | ')).to.match(cause);
+        expect(f.hits).to.equal(1);
+        const logged = ctx.emu.log.entries.at(-1);
+        expect(logged?.fault).to.equal(drop === 'resetConnections' ? 'resetConnection' : 'closeConnection');
+        expect(await compositeRead()).to.have.nested.property('compositeResponse[0].httpStatusCode', 200);
+      });
+    }
+
+    it('midAnswer: the request was processed (a write is saved) although the answer never arrived', async () => {
+      const name = `Dropped answer ${Date.now()}`;
+      ctx.emu.faults.closeConnections({ when: 'midAnswer', method: 'POST' });
+      const err = await rejection(ctx.conn.sobject('Account').create({ Name: name }));
+      expect(err.message).to.equal('fetch failed');
+      expect((await ctx.conn.query(`SELECT Id FROM Account WHERE Name = '${name}'`)).totalSize).to.equal(1);
+    });
+
+    it('beforeAnswer: the request was not processed', async () => {
+      const name = `Dropped request ${Date.now()}`;
+      ctx.emu.faults.resetConnections({ method: 'POST' });
+      await rejection(ctx.conn.sobject('Account').create({ Name: name }));
+      expect((await ctx.conn.query(`SELECT Id FROM Account WHERE Name = '${name}'`)).totalSize).to.equal(0);
+    });
+
+    it('skip lets the first matching requests through and drops the next one', async () => {
+      const f = ctx.emu.faults.closeConnections({ method: 'POST', skip: 1 });
+      await compositeRead();
+      expect(f.hits).to.equal(0);
+      await rejection(compositeRead());
+      expect(f.hits).to.equal(1);
+      await compositeRead();
+    });
+  });
+
   it('expiredSession: 401 on data calls, token refresh refused so jsforce does not loop', async () => {
     ctx.emu.faults.expiredSession();
     const conn = new Connection({

@@ -19,6 +19,42 @@ export function errorCodeOf(err: unknown): string | undefined {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/**
+ * The error and every error in its `cause` chain: undici's `TypeError: fetch failed` carries the socket's code only
+ * in `cause`, sometimes one level deeper (salesforce-api.md §4.6).
+ */
+export function causeChain(err: unknown): ApiErrorLike[] {
+  const chain: ApiErrorLike[] = [];
+  for (let e = err; e && typeof e === 'object' && !chain.includes(e) && chain.length < 10; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
+}
+
+// The connection went down after the request was sent: the org may have acted on it.
+const DROPPED = /ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|other side closed|socket hang up/i;
+// No connection, or no answer at all: DNS, refused, timed out.
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT/i;
+
+export type NetworkFailure = { kind: 'ConnectionDropped' | 'Unreachable'; code: string };
+
+/** Whether an error is a network failure, found anywhere in its cause chain, and the socket code that says so. */
+export function networkFailure(err: unknown): NetworkFailure | undefined {
+  const chain = causeChain(err);
+  for (const [kind, pattern] of [
+    ['ConnectionDropped', DROPPED],
+    ['Unreachable', UNREACHABLE],
+  ] as const) {
+    for (const e of chain) {
+      const match = pattern.exec(`${e.code ?? ''} ${e.message ?? ''}`);
+      if (match) return { kind, code: e.code ?? match[0] };
+    }
+  }
+  // A fetch that failed without saying why: nothing came back, as far as we can tell.
+  if (chain.some((e) => /fetch failed/i.test(e.message ?? ''))) return { kind: 'Unreachable', code: 'fetch failed' };
+  return undefined;
+}
+
 type OrgLevelFailure =
   | 'SessionRefused'
   | 'ApiDisabledForOrg'
@@ -27,6 +63,7 @@ type OrgLevelFailure =
   | 'HtmlPage'
   | 'MalformedResponse'
   | 'ServerUnavailable'
+  | 'ConnectionDropped'
   | 'Unreachable';
 
 /**
@@ -46,10 +83,7 @@ export function orgLevelFailure(err: unknown): OrgLevelFailure | undefined {
   if (/html content/i.test(message) || code === 'HTML_RESPONSE') return 'HtmlPage';
   if (code === 'MALFORMED_RESPONSE') return 'MalformedResponse';
   if (code === 'SERVER_UNAVAILABLE' || /^ERROR_HTTP_5\d\d$/.test(code)) return 'ServerUnavailable';
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|socket hang up|fetch failed/i.test(`${code} ${message}`)) {
-    return 'Unreachable';
-  }
-  return undefined;
+  return networkFailure(err)?.kind;
 }
 
 export const isOrgLevelError = (err: unknown): boolean => orgLevelFailure(err) !== undefined;
@@ -79,8 +113,10 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
       return messages.createError('error.MalformedResponse', [message], []);
     case 'ServerUnavailable':
       return messages.createError('error.ServerUnavailable', [code], [who]);
+    case 'ConnectionDropped':
+      return messages.createError('error.ConnectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [who]);
     case 'Unreachable':
-      return messages.createError('error.Unreachable', [ctx.instanceUrl, code || message], [who]);
+      return messages.createError('error.Unreachable', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [who]);
     case undefined:
       break;
   }

@@ -1,5 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import pRetry, { AbortError } from 'p-retry';
+import { errorCodeOf, networkFailure } from './errors.js';
 
 /**
  * The one place that talks HTTP to the org. Facts are gathered through Composite requests (REST and Tooling),
@@ -79,11 +80,22 @@ export function expectObject(answer: unknown, what: string): Record<string, unkn
 }
 
 // jsforce names a 5xx by its JSON errorCode when there is one (503 → SERVER_UNAVAILABLE), else ERROR_HTTP_<status>.
-const RETRYABLE = /ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE|ECONNRESET|ETIMEDOUT|EPIPE|UND_ERR_SOCKET|socket hang up/;
+const SERVER_ERROR = /^(ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE)$/;
 
 /**
- * Sends a request that only reads, retrying transient failures (5xx, reset connections): jsforce retries GETs itself
- * but never POSTs, and a Composite of queries is a POST.
+ * Whether a read that failed is worth sending again: a 5xx, or a network failure anywhere in the error's cause chain
+ * (a connection reset or closed mid-answer reaches us as `TypeError: fetch failed` with the socket code in `cause`).
+ * Refused or unresolvable hosts are retried too, like jsforce does for GETs; the backoff keeps that under 1.5 s.
+ */
+export const isTransientFailure = (err: unknown): boolean =>
+  SERVER_ERROR.test(errorCodeOf(err) ?? '') || networkFailure(err) !== undefined;
+
+/** Three retries after 0.2, 0.4 and 0.8 s: a dropped connection is survived, an unreachable org fails fast. */
+export const READ_RETRIES = { retries: 3, minTimeout: 200, factor: 2 };
+
+/**
+ * Sends a request that only reads, retrying transient failures: jsforce never retries a POST, and a Composite of
+ * queries is a POST. Writes never come here: a dropped write may have been saved, and sending it again would repeat it.
  */
 async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
   return pRetry(
@@ -91,12 +103,11 @@ async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
       try {
         return await send();
       } catch (err) {
-        const e = err as { errorCode?: string; code?: string; message?: string };
-        if (RETRYABLE.test(`${e.errorCode ?? ''} ${e.code ?? ''} ${e.message ?? ''}`)) throw err;
+        if (isTransientFailure(err)) throw err;
         throw new AbortError(err as Error);
       }
     },
-    { retries: 3, minTimeout: 200, factor: 2 }
+    READ_RETRIES
   );
 }
 
@@ -146,10 +157,18 @@ function recordsOf<T>(page: QueryResult<T>, what: string): QueryResult<T> {
   return page;
 }
 
+/**
+ * jsforce retries GETs itself, but misses a connection the org closed (undici's "other side closed" carries no socket
+ * code in its own cause) and waits up to 15.5 s; our GETs switch its retries off and use readWithRetry's rule instead.
+ */
+const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
+
 /** Appends the records of the page at `next` and of every page after it, each answer's shape checked. */
 async function readPages<T>(conn: Connection, next: string | undefined, what: string, records: T[]): Promise<T[]> {
   for (let url = next; url; ) {
-    const page = recordsOf(expectObject(await conn.request(url), what) as QueryResult<T>, what);
+    const pageUrl = url;
+    const answer = await readWithRetry(() => conn.request(pageUrl, NO_JSFORCE_RETRY));
+    const page = recordsOf(expectObject(answer, what) as QueryResult<T>, what);
     records.push(...page.records);
     url = page.done ? undefined : page.nextRecordsUrl;
   }

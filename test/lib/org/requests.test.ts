@@ -5,16 +5,19 @@ import {
   describeRequest,
   expectObject,
   getRequest,
+  isTransientFailure,
   OrgApiError,
   planComposites,
   queryAll,
   queryRequest,
+  READ_RETRIES,
   sendComposite,
   type SubRequest,
   subBody,
   subQuery,
   type SubResponse,
 } from '../../../src/lib/org/requests.js';
+import { toSfError } from '../../../src/lib/org/errors.js';
 import { apiError, sfLogin } from '../connection/fake-org.js';
 
 type Sent = { method: string; url: string; body?: string };
@@ -113,6 +116,7 @@ describe('org/requests', () => {
   describe('with a connection', () => {
     const $$ = new TestContext();
     let sent: Sent[];
+    let options: unknown[];
     let answer: (request: Sent) => unknown;
     let conn: Connection;
 
@@ -120,9 +124,11 @@ describe('org/requests', () => {
       const login = sfLogin('admin@acme.example');
       await $$.stubAuths(login);
       sent = [];
-      $$.fakeConnectionRequest = (request): Promise<never> => {
+      options = [];
+      $$.fakeConnectionRequest = (request, requestOptions): Promise<never> => {
         const req = (typeof request === 'string' ? { url: request } : request) as Partial<Sent> & { url: string };
         sent.push({ ...req, method: req.method ?? 'GET' });
+        options.push(requestOptions);
         // An answer function throws to fail the request, as jsforce rejects.
         return new Promise((resolve) => resolve(answer(sent[sent.length - 1]) as never));
       };
@@ -228,6 +234,99 @@ describe('org/requests', () => {
       await sendComposite(conn, queries(1));
 
       expect(sent).to.have.length(2);
+    });
+
+    describe('a connection dropped mid-request: fetch failed, the socket code only in cause (§4.6)', () => {
+      const dropped = {
+        'a reset': { code: 'ECONNRESET' },
+        'a socket error': { code: 'UND_ERR_SOCKET' },
+        'a closed client': { code: 'UND_ERR_CLOSED' },
+        'a close by the other side, one level deeper': { message: 'terminated', cause: { message: 'other side closed' } },
+      };
+      /** What undici hands jsforce's caller: nothing but the generic message outside `cause`. */
+      const fetchFailed = (cause: object): Error => Object.assign(new TypeError('fetch failed'), { cause });
+
+      for (const [what, cause] of Object.entries(dropped)) {
+        it(`retries a read batch after ${what}`, async () => {
+          let calls = 0;
+          answer = (req): unknown => {
+            calls++;
+            if (calls === 1) throw fetchFailed(cause);
+            return echo(req);
+          };
+
+          const answers = await sendComposite(conn, queries(1));
+
+          expect(sent).to.have.length(2);
+          expect(answers.has('q0')).to.be.true;
+        });
+      }
+
+      it('each Composite of a read survives its own drop', async () => {
+        const dropOnce = new Set<string>();
+        answer = (req): unknown => {
+          if (!dropOnce.has(req.body!)) {
+            dropOnce.add(req.body!);
+            throw fetchFailed({ code: 'ECONNRESET' });
+          }
+          return echo(req);
+        };
+
+        const answers = await sendComposite(conn, queries(12));
+
+        expect(sent).to.have.length(6);
+        expect(answers.size).to.equal(12);
+      });
+
+      it('never retries a write: one request, the drop thrown', async () => {
+        answer = (): unknown => {
+          throw fetchFailed({ code: 'ECONNRESET' });
+        };
+        const write: SubRequest = { referenceId: 'w', method: 'POST', url: '/services/data/v66.0/sobjects/PermissionSetAssignment', body: {} };
+
+        const err = await rejection(sendComposite(conn, [write]));
+
+        expect(err.message).to.equal('fetch failed');
+        expect(sent).to.have.length(1);
+      });
+
+      it('a refused connection is tried 4 times, then ends in "Cannot reach the org" with an action', async () => {
+        answer = (): unknown => {
+          throw fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }));
+        };
+
+        const err = await rejection(sendComposite(conn, queries(1)));
+
+        expect(sent).to.have.length(1 + READ_RETRIES.retries);
+        const sfError = toSfError(err, { alias: 'acme', username: 'admin@acme.example', instanceUrl: 'https://acme.my.salesforce.com' });
+        expect(sfError.name).to.equal('UnreachableError');
+        expect(sfError.message).to.equal('Cannot reach the org at https://acme.my.salesforce.com (ECONNREFUSED).');
+        expect(sfError.actions).to.deep.equal(['Check your network connection and the org\'s instance URL: sf org display --target-org acme']);
+      });
+
+      it('query-more pages are retried by the same rule, with jsforce\'s own GET retries off', async () => {
+        let calls = 0;
+        answer = (req): unknown => {
+          calls++;
+          if (calls === 1) throw fetchFailed({ code: 'UND_ERR_SOCKET', message: 'other side closed' });
+          return req.url.includes('?q=') ? { totalSize: 1, done: true, records: [{ Id: '1' }] } : undefined;
+        };
+
+        const records = await queryAll(conn, 'SELECT Id FROM User');
+
+        expect(records.map((r) => r.Id)).to.deep.equal(['1']);
+        expect(sent).to.have.length(2);
+        expect(options[0]).to.deep.equal({ retry: { maxRetries: 0 } });
+      });
+    });
+
+    it('isTransientFailure: 5xx and network failures anywhere in the cause chain, nothing else', () => {
+      expect(isTransientFailure(apiError('ERROR_HTTP_502', 'Bad Gateway', 502))).to.be.true;
+      expect(isTransientFailure(apiError('SERVER_UNAVAILABLE', 'x', 503))).to.be.true;
+      expect(isTransientFailure(Object.assign(new TypeError('fetch failed'), { cause: { cause: { code: 'EPIPE' } } }))).to.be.true;
+      expect(isTransientFailure(apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403))).to.be.false;
+      expect(isTransientFailure(apiError('INVALID_FIELD', 'x', 400))).to.be.false;
+      expect(isTransientFailure(new TypeError("Cannot read properties of undefined (reading 'records')"))).to.be.false;
     });
 
     it('does not retry a Composite that writes', async () => {
