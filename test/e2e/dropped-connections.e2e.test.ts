@@ -6,7 +6,17 @@
  */
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { ADMIN_USERNAME, type DropMoment, type Emulator, PERMSET_NAME, scenarios } from '../../emulator/index.js';
+import {
+  ADMIN_USERNAME,
+  CANCEL_REASON_FIELD,
+  type DropMoment,
+  type Emulator,
+  EVENT_STATUS_FIELD,
+  layoutFields,
+  type LayoutMetadata,
+  PERMSET_NAME,
+  scenarios,
+} from '../../emulator/index.js';
 import { REPO_ROOT, type Session, type SfResult, startSession } from './harness.js';
 
 const REST_COMPOSITE = /^\/services\/data\/v[\d.]+\/composite$/;
@@ -99,6 +109,51 @@ describe('e2e: dropped connections', function () {
       expect(run.json?.name).to.equal('UnreachableError');
       expect(run.json?.message).to.equal(`Cannot reach the org at ${s.emulator.url}/ (ECONNREFUSED).`);
       expect(run.json?.actions).to.deep.equal(["Check your network connection and the org's instance URL: sf org display --target-org acme"]);
+    });
+  });
+
+  describe('layout add-fields', () => {
+    const addFields = ['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json'];
+    const SOAP = { path: '/services/Soap/m/', method: 'POST' };
+    const packageFieldsOf = (emu: Emulator): string[] =>
+      layoutFields(emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === 'Event Layout')[0].Metadata as LayoutMetadata)
+        .filter((f) => f.startsWith('ScheduleOnce__'))
+        .sort();
+
+    it('survives a drop of each of its reads (Tooling query, describe, readMetadata), writes once', async () => {
+      const s = await open(scenarios.demo());
+      s.emulator.faults.closeConnections({ path: '/tooling/query', when: 'midAnswer' });
+      s.emulator.faults.resetConnections({ path: '/sobjects/Event/describe', when: 'midAnswer' });
+      s.emulator.faults.closeConnections({ ...SOAP, when: 'midAnswer' });
+      s.emulator.log.clear();
+
+      const run = await s.sf(addFields);
+
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.json?.result.layouts).to.deep.equal([{ layout: 'Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] }]);
+      expect(s.emulator.log.dataRequests().filter((r) => r.fault)).to.have.length(3);
+      expect(s.emulator.log.writes().map((w) => `${w.method} ${w.path} ${w.fault ?? ''}`)).to.deep.equal(['POST /services/Soap/m/66.0 ']);
+      expect(packageFieldsOf(s.emulator)).to.deep.equal([CANCEL_REASON_FIELD, EVENT_STATUS_FIELD]);
+    });
+
+    it('an updateMetadata whose answer is dropped after it was saved is not sent again: a clear error, and a rerun finds it done', async () => {
+      const s = await open(scenarios.demo());
+      s.emulator.faults.closeConnections({ ...SOAP, skip: 1, when: 'midAnswer' });
+      s.emulator.log.clear();
+
+      const run = await s.sf(addFields);
+
+      expect(run.exitCode).to.equal(1);
+      expect(run.json?.name).to.equal('ConnectionDroppedError');
+      expect(s.emulator.log.writes().map((w) => `${w.method} ${w.path} ${w.fault ?? ''}`)).to.deep.equal(['POST /services/Soap/m/66.0 closeConnection']);
+      expect(packageFieldsOf(s.emulator)).to.deep.equal([CANCEL_REASON_FIELD, EVENT_STATUS_FIELD]);
+
+      s.emulator.log.clear();
+      const rerun = await s.sf(addFields);
+
+      expect(rerun.exitCode, rerun.stderr).to.equal(0);
+      expect(rerun.json?.result.layouts[0].added).to.deep.equal([]);
+      expect(s.emulator.log.writes()).to.have.length(0);
     });
   });
 

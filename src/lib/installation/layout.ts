@@ -2,7 +2,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { errorCodeOf, isOrgLevelError } from '../org/errors.js';
 import { batches, type MetadataError, readMetadata, updateMetadata } from '../org/metadata.js';
-import { dataPath, expectObject, getRequest, queryAll, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
+import { dataPath, expectObject, getRequest, queryAll, readResource, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -106,7 +106,7 @@ export function packageFieldsIn(describe: Record<string, unknown>): string[] {
 export async function readLayoutFacts(conn: Connection): Promise<{ layouts: EventLayout[]; fieldsInOrg: string[] }> {
   const [assignments, describe] = await Promise.all([
     queryAll(conn, EVENT_LAYOUT_ASSIGNMENTS_QUERY, true),
-    conn.request(dataPath(conn, '/sobjects/Event/describe')),
+    readResource(conn, dataPath(conn, '/sobjects/Event/describe')),
   ]);
   return { layouts: eventLayoutsInUse(assignments), fieldsInOrg: packageFieldsIn(expectObject(describe, 'the Event describe')) };
 }

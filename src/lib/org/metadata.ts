@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { OrgApiError } from './requests.js';
+import { OrgApiError, readWithRetry } from './requests.js';
 
 /**
  * The SOAP Metadata API's CRUD calls through jsforce (`conn.metadata.read` / `update`), at most 10 components per
@@ -43,7 +43,8 @@ export async function readMetadata(conn: Connection, type: MetadataType, fullNam
   if (fullNames.length > METADATA_MAX_COMPONENTS) throw new Error(`readMetadata takes at most ${METADATA_MAX_COMPONENTS} names`);
   let answer: unknown;
   try {
-    answer = await conn.metadata.read(type, [...fullNames]);
+    // A SOAP call is a POST, which jsforce never retries; a read is safe to send again after a dropped connection.
+    answer = await readWithRetry(() => conn.metadata.read(type, [...fullNames]));
   } catch (err) {
     throw fromSoapFault(err);
   }
@@ -58,6 +59,7 @@ export async function updateMetadata(conn: Connection, type: MetadataType, compo
   if (components.length > METADATA_MAX_COMPONENTS) throw new Error(`updateMetadata takes at most ${METADATA_MAX_COMPONENTS} components`);
   let answer: unknown;
   try {
+    // Never retried: a dropped update may have been saved.
     answer = await conn.metadata.update(type, [...components] as never);
   } catch (err) {
     throw fromSoapFault(err);

@@ -97,7 +97,7 @@ export const READ_RETRIES = { retries: 3, minTimeout: 200, factor: 2 };
  * Sends a request that only reads, retrying transient failures: jsforce never retries a POST, and a Composite of
  * queries is a POST. Writes never come here: a dropped write may have been saved, and sending it again would repeat it.
  */
-async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
+export async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
   return pRetry(
     async () => {
       try {
@@ -163,12 +163,15 @@ function recordsOf<T>(page: QueryResult<T>, what: string): QueryResult<T> {
  */
 const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
 
+/** A GET of one resource (a describe, a record), retried by readWithRetry's rule like every other read. */
+export async function readResource(conn: Connection, path: string): Promise<unknown> {
+  return readWithRetry(() => conn.request(path, NO_JSFORCE_RETRY));
+}
+
 /** Appends the records of the page at `next` and of every page after it, each answer's shape checked. */
 async function readPages<T>(conn: Connection, next: string | undefined, what: string, records: T[]): Promise<T[]> {
   for (let url = next; url; ) {
-    const pageUrl = url;
-    const answer = await readWithRetry(() => conn.request(pageUrl, NO_JSFORCE_RETRY));
-    const page = recordsOf(expectObject(answer, what) as QueryResult<T>, what);
+    const page = recordsOf(expectObject(await readResource(conn, url), what) as QueryResult<T>, what);
     records.push(...page.records);
     url = page.done ? undefined : page.nextRecordsUrl;
   }
