@@ -16,7 +16,10 @@ const steps: Array<{ why: string; args: string[] }> = [
   { why: 'Installation step 2, as a dry run first: nothing is written.', args: ['oncehub', 'permset', 'assign', '-o', ALIAS, '--dry-run'] },
   { why: 'Installation step 2: assign the OnceHub permission set to the API user.', args: ['oncehub', 'permset', 'assign', '-o', ALIAS] },
   { why: 'Run it again: idempotent, nothing to do.', args: ['oncehub', 'permset', 'assign', '-o', ALIAS] },
-  { why: 'Installation step 3: add the package fields to the Event layouts in use.', args: ['oncehub', 'layout', 'add-fields', '-o', ALIAS] },
+  {
+    why: 'Installation step 3: add the package fields to the Event layouts in use (through the Metadata API: "Event Layout" has Lightning actions, which Tooling PATCH would refuse).',
+    args: ['oncehub', 'layout', 'add-fields', '-o', ALIAS],
+  },
   {
     why: 'All five phases, with the setup file kept in version control (examples/oncehub-setup.json).',
     args: ['oncehub', 'doctor', '-o', ALIAS, '--config', join(REPO_ROOT, 'examples', 'oncehub-setup.json')],

@@ -24,8 +24,9 @@ import { type DoctorOrgData, FakeDoctorOrg, inList, PACKAGE_FIELDS } from '../do
 
 /**
  * A fake org for `setup`'s unit tests: the doctor's fake (which already answers connect's and the doctor's requests)
- * plus what the installation writers need — the assignment query by permission set and user ids, the package's Event
- * FieldDefinitions, sObject Collections inserts of PermissionSetAssignment and Tooling PATCHes of Layout.Metadata —
+ * plus what the installation writers need — the assignment query by permission set and user ids, the Event describe
+ * with the package's fields, sObject Collections inserts of PermissionSetAssignment and Metadata API layout reads and
+ * updates (through the SOAP stub) —
  * on one shared data set, so a write is seen by the doctor that runs after it. Every request is recorded.
  */
 
