@@ -125,6 +125,27 @@ describe('e2e: sf oncehub layout add-fields', function () {
     expect(s.emulator.log.writes()).to.have.length(0);
   });
 
+  it('12 layouts in use, all lacking the fields: reads and writes in batches of 10, 6 requests (2 + ⌈12/10⌉ + ⌈12/10⌉)', async () => {
+    const s = await open(scenarios.demo());
+    const emu = s.emulator;
+    const template = emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event')[0];
+    const profileId = emu.org.records('Profile')[0].Id;
+    for (let i = 1; i <= 11; i++) {
+      const name = `Event Layout ${i}`;
+      const layout = emu.org.insert('Layout', { ...template, Id: undefined, Name: name, FullName: `Event-${name}`, Metadata: structuredClone(template.Metadata) });
+      emu.org.insert('ProfileLayout', { LayoutId: layout.Id, ProfileId: profileId, RecordTypeId: null, TableEnumOrId: 'Event' });
+    }
+
+    const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result.layouts).to.have.length(12);
+    expect(run.json?.result.layouts.every((l: { added: string[] }) => l.added.length === 2)).to.equal(true);
+    expect(emu.log.dataRequests()).to.have.length(6);
+    expect(emu.log.writes()).to.have.length(2);
+    for (let i = 1; i <= 11; i++) expect(layoutFields(eventLayout(emu, `Event Layout ${i}`))).to.include.members([EVENT_STATUS_FIELD, CANCEL_REASON_FIELD]);
+  });
+
   it('writes nothing with --dry-run and shows what would change', async () => {
     const s = await open(scenarios.demo().withTwoEventLayouts());
     const before = eventLayout(s.emulator, 'Event Layout');
