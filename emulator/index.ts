@@ -80,6 +80,7 @@ export {
   PACKAGE_EVENT_FIELDS,
   ADMIN_USERNAME,
   OPS_ADMIN_USERNAME,
+  SANDBOX_ADMIN_USERNAME,
 } from './scenarios.js';
 export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta } from './model/org.js';
 export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';

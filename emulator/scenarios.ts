@@ -11,7 +11,7 @@
 import { eventLayout, layoutItem, salesEventLayout, simpleLayout, type LayoutMetadata } from './layouts.js';
 import { IdFactory } from './ids.js';
 import { defaultConfig, OrgModel, sfDateTime, type OrgConfig, type SRecord } from './model/org.js';
-import { field, picklist, str, type FieldDef } from './model/schema.js';
+import { field, picklist, readOnly, str, type FieldDef } from './model/schema.js';
 import { PERMISSION_FIELDS, standardSchema, type PermissionName } from './model/standard-objects.js';
 
 export const NAMESPACE = 'ScheduleOnce';
@@ -55,6 +55,8 @@ export interface BaseOptions {
   /** OrganizationType (default `Enterprise Edition`). */
   edition?: string;
   orgName?: string;
+  /** The two characters after the key prefix of every id (default `Dn`): two orgs in one test need different ids. */
+  pod?: string;
 }
 
 export interface PackageOptions {
@@ -82,7 +84,12 @@ export class OrgBuilder {
   private built = false;
 
   public constructor(options: BaseOptions = {}) {
-    this.org = new OrgModel(standardSchema(), defaultConfig(), { apiUsername: ADMIN_USERNAME, adminUsername: ADMIN_USERNAME, steps: [] });
+    this.org = new OrgModel(
+      standardSchema(),
+      defaultConfig(),
+      { apiUsername: ADMIN_USERNAME, adminUsername: ADMIN_USERNAME, steps: [] },
+      new IdFactory(options.pod ?? 'Dn')
+    );
     this.org.now = () => BUILD_TIME;
     this.createBase(options);
   }
@@ -694,6 +701,40 @@ function requiredRegionField(): FieldDef {
   return field('Region__c', 'string', { length: 100, label: 'Region', nillable: false, custom: true });
 }
 
+/** The sandbox's username of the admin: sandbox usernames carry a suffix (and sf keys its logins by username). */
+export const SANDBOX_ADMIN_USERNAME = 'admin@acme.example.uat';
+
+const activeValues = (values: string[], inactive: string[] = []): FieldDef['picklistValues'] =>
+  values.map((value) => ({ value, label: value, active: !inactive.includes(value), defaultValue: false }));
+
+/**
+ * The custom Lead fields the compare setup file (test/fixtures/setup/compare.json) writes, as the sandbox has them:
+ * one per kind of difference `sf oncehub compare` reports.
+ */
+function withCompareFields(builder: OrgBuilder): OrgBuilder {
+  return builder
+    .withCustomField('Lead', picklist('Meeting_Type__c', ['Demo', 'Webinar'], { label: 'Meeting Type', restrictedPicklist: true }))
+    .withCustomField('Lead', picklist('Channel__c', ['Direct', 'Partner'], { label: 'Channel', restrictedPicklist: true }))
+    .withCustomField('Lead', str('Campaign_Code__c', 50, { label: 'Campaign Code' }))
+    .withCustomField('Lead', str('Source_Detail__c', 255, { label: 'Source Detail' }))
+    .withCustomField('Lead', str('Partner_Code__c', 50, { label: 'Partner Code' }))
+    .withCustomField('Lead', str('Referral__c', 100, { label: 'Referral' }));
+}
+
+/** Every step done (the Event layout fields unless told), the compare fields, one validation rule. */
+function readyForCompare(options: BaseOptions, ready: { apiUser?: string; layoutFields?: boolean } = {}): OrgBuilder {
+  const builder = new OrgBuilder(options);
+  if (ready.apiUser) builder.withApiUser(ready.apiUser);
+  builder.withPackage().withPermsetAssigned();
+  if (ready.layoutFields !== false) builder.withEventLayoutFields();
+  return withCompareFields(
+    builder
+      .withAssignmentRules()
+      .withRequiredLeadRegion()
+      .withValidationRule({ object: 'Lead', name: 'Phone_Required', errorMessage: 'Please enter a phone number.', formula: 'ISBLANK(Phone)' })
+  );
+}
+
 export const scenarios = {
   /** The base org (production unless `sandbox`/`scratch`), admin API user, no package. */
   base(options: BaseOptions = {}): OrgBuilder {
@@ -740,5 +781,44 @@ export const scenarios = {
       .withCustomField('Contact', field('Score__c', 'double', { label: 'Score', nillable: false }))
       .withCustomField('Case', field('Due_Date__c', 'date', { label: 'Due Date', nillable: false }))
       .withCustomField('Account', field('Billing_Email__c', 'email', { label: 'Billing Email', nillable: false }));
+  },
+  /**
+   * The sandbox where OnceHub was set up and tested (`sf oncehub compare`'s source): every step done for
+   * `admin@acme.example.uat`, the compare fields, ids of its own (pod `Sb`) so it can be logged in next to production.
+   */
+  sandboxReady(): OrgBuilder {
+    return readyForCompare({ sandbox: true, pod: 'Sb', orgName: 'Acme Corporation (UAT)' }, { apiUser: SANDBOX_ADMIN_USERNAME });
+  },
+  /** Production set up exactly like sandboxReady(): compare finds nothing that matters. */
+  productionReady(): OrgBuilder {
+    return readyForCompare({});
+  },
+  /**
+   * Production that drifted from sandboxReady() in every way compare reports: the permission set not assigned and the
+   * layout fields missing (checks); Campaign_Code__c missing, Source_Detail__c a text area, Partner_Code__c read-only,
+   * Referral__c not updateable, Meeting_Type__c without "Webinar", Channel__c's "Partner" inactive, a newly required
+   * Budget__c, and a validation rule and a duplicate rule only here.
+   */
+  productionDrifted(): OrgBuilder {
+    return new OrgBuilder({})
+      .withPackage()
+      .withAssignmentRules()
+      .withRequiredLeadRegion()
+      .withValidationRule({ object: 'Lead', name: 'Phone_Required', errorMessage: 'Please enter a phone number.', formula: 'ISBLANK(Phone)' })
+      .withValidationRule({ object: 'Lead', name: 'Budget_Positive', errorMessage: 'Budget must be positive.', formula: 'Budget__c <= 0' })
+      .withDuplicateRule({ object: 'Contact', developerName: 'Standard_Contact_Duplicate_Rule' })
+      .withCustomField('Lead', picklist('Meeting_Type__c', ['Demo'], { label: 'Meeting Type', restrictedPicklist: true }))
+      .withCustomField('Lead', field('Channel__c', 'picklist', { label: 'Channel', restrictedPicklist: true, picklistValues: activeValues(['Direct', 'Partner'], ['Partner']) }))
+      .withCustomField('Lead', field('Source_Detail__c', 'textarea', { label: 'Source Detail', length: 32_768 }))
+      .withCustomField('Lead', readOnly(str('Partner_Code__c', 50, { label: 'Partner Code' })))
+      .withCustomField('Lead', { ...str('Referral__c', 100, { label: 'Referral' }), updateable: false })
+      .withCustomField('Lead', field('Budget__c', 'currency', { label: 'Budget', nillable: false }));
+  },
+  /** The demo's production: like sandboxReady() but the Event layouts lack the package fields and "Webinar" is missing. */
+  productionForDemo(): OrgBuilder {
+    return readyForCompare({}, { layoutFields: false }).withCustomField(
+      'Lead',
+      picklist('Meeting_Type__c', ['Demo'], { label: 'Meeting Type', restrictedPicklist: true })
+    );
   },
 };

@@ -31,8 +31,11 @@ export type Session = {
   emulator: Emulator;
   /** The isolated HOME of this session (holds ~/.sf and ~/.sfdx). */
   home: string;
-  /** Logs `username` in under `alias` with an access token, as `sf org login access-token` does. */
-  login(username: string, alias: string, options?: { setDefault?: boolean }): Promise<void>;
+  /**
+   * Logs `username` in under `alias` with an access token, as `sf org login access-token` does; into `emulator`
+   * when given (a second org in the same sf home, e.g. a sandbox next to production), else the session's own.
+   */
+  login(username: string, alias: string, options?: { setDefault?: boolean; emulator?: Emulator }): Promise<void>;
   /** Runs `sf <args>`; never throws on a non-zero exit. */
   sf(args: string[], options?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<SfResult>;
   /** The raw text of the plugin's state file (~/.sf/oncehub.json), or undefined when it does not exist. */
@@ -172,9 +175,10 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
     emulator,
     home: dirs.home,
     async login(username, alias, loginOptions = {}) {
-      const token = emulator.tokenFor(username);
+      const org = loginOptions.emulator ?? emulator;
+      const token = org.tokenFor(username);
       issued.push(token);
-      const args = ['org', 'login', 'access-token', '--instance-url', emulator.url, '--alias', alias, '--no-prompt', '--json'];
+      const args = ['org', 'login', 'access-token', '--instance-url', org.url, '--alias', alias, '--no-prompt', '--json'];
       if (loginOptions.setDefault) args.push('--set-default');
       const result = await run(args, { ...env, SF_ACCESS_TOKEN: token });
       if (result.exitCode !== 0) throw new Error(`login of ${username} failed (${result.exitCode}): ${result.stdout}${result.stderr}`);
