@@ -708,7 +708,7 @@ const activeValues = (values: string[], inactive: string[] = []): FieldDef['pick
   values.map((value) => ({ value, label: value, active: !inactive.includes(value), defaultValue: false }));
 
 /**
- * The custom Lead fields the compare setup file (test/fixtures/setup/compare.json) writes, as the sandbox has them:
+ * The custom Lead fields the compare setup file (examples/oncehub-compare.json) writes, as the sandbox has them:
  * one per kind of difference `sf oncehub compare` reports.
  */
 function withCompareFields(builder: OrgBuilder): OrgBuilder {

@@ -2,14 +2,17 @@
  * `npm run demo`: the plugin's main job on a bundled emulated org, through the real `sf` binary, in an isolated HOME.
  * No Salesforce account is needed and nothing leaves 127.0.0.1; the user's own ~/.sf is never touched.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scenarios } from '../emulator/index.js';
-import { REPO_ROOT, startSession } from '../test/e2e/harness.js';
+import { SANDBOX_ADMIN_USERNAME, scenarios, startEmulator } from '../emulator/index.js';
+import { REPO_ROOT, type Session, startSession } from '../test/e2e/harness.js';
+
+type Step = { why: string; args: string[] };
 
 const ALIAS = 'acme-demo';
 const bold = (s: string): string => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[22m` : s);
 
-const steps: Array<{ why: string; args: string[] }> = [
+const steps: Step[] = [
   { why: 'Nothing is recorded yet.', args: ['oncehub', 'status'] },
   { why: 'Phase 1: validate the signed-in user as the OnceHub API user and record the connection.', args: ['oncehub', 'connect', '-o', ALIAS, '--production'] },
   { why: 'Where does the setup stand? (the package is installed; the rest is not done yet)', args: ['oncehub', 'doctor', '-o', ALIAS] },
@@ -28,6 +31,69 @@ const steps: Array<{ why: string; args: string[] }> = [
   { why: 'The one command for CI (connect, assign, add fields, then doctor); everything is done already, so it changes nothing.', args: ['oncehub', 'setup', '-o', ALIAS, '--no-prompt', '--config', join(REPO_ROOT, 'examples', 'oncehub-setup.json')] },
 ];
 
+/** Prints each step's command and what sf answered (a JSON document as its summary only). */
+async function runSteps(session: Session, list: readonly Step[]): Promise<void> {
+  for (const step of list) {
+    console.log(bold(`# ${step.why}`));
+    console.log(bold(`$ sf ${step.args.join(' ')}`));
+    const result = await session.sf(step.args);
+    if (step.args.includes('--json') && result.stdout.trim().startsWith('{')) {
+      const doc = JSON.parse(result.stdout) as { status: number; result?: { progress?: unknown; summary?: unknown } };
+      console.log(JSON.stringify({ status: doc.status, progress: doc.result?.progress, summary: doc.result?.summary }, null, 2));
+    } else {
+      process.stdout.write(result.stdout);
+    }
+    if (result.stderr.trim()) process.stdout.write(result.stderr);
+    console.log(`(exit code ${result.exitCode})\n`);
+  }
+}
+
+const COMPARE_FILE = join(REPO_ROOT, 'examples', 'oncehub-compare.json');
+
+/** Sandbox → production: a sandbox that is ready, a production org missing a picklist value and the layout fields. */
+async function sandboxToProduction(): Promise<void> {
+  const sandbox = await startEmulator({ org: scenarios.sandboxReady().build() });
+  const session = await startSession({ org: scenarios.productionForDemo().build() });
+  try {
+    console.log(bold(`Sandbox → production: a sandbox at ${sandbox.url} where OnceHub is set up and tested, production at ${session.emulator.url}.`));
+    await session.login(SANDBOX_ADMIN_USERNAME, 'acme-uat', { emulator: sandbox });
+    await session.login('admin@acme.example', 'acme');
+    console.log('$ sf org login access-token … --alias acme-uat   and   --alias acme   (done)\n');
+    await runSteps(session, [
+      {
+        why: 'Is production ready for what works in the sandbox? Every check and the setup file\'s fields, side by side.',
+        args: ['oncehub', 'compare', '--source-org', 'acme-uat', '--target-org', 'acme', '--config', COMPARE_FILE],
+      },
+    ]);
+  } finally {
+    await session.stop();
+    await sandbox.stop();
+  }
+}
+
+/** A fresh org: write its setup file, then the doctor's Markdown report with it, as a CI job summary shows it. */
+async function freshOrgSetupFile(): Promise<void> {
+  const session = await startSession({ org: scenarios.requiredFieldTypes().build() });
+  try {
+    console.log(bold(`A fresh org at ${session.emulator.url}, with required picklist, number, date and email fields.`));
+    await session.login('admin@acme.example', 'acme-new');
+    await runSteps(session, [
+      { why: 'Record the API user, so the setup file names it.', args: ['oncehub', 'connect', '-o', 'acme-new'] },
+      { why: 'Write a starting setup file from the org.', args: ['oncehub', 'setup-file', 'generate', '-o', 'acme-new'] },
+    ]);
+    console.log(bold('# The file it wrote (oncehub-setup.json):'));
+    process.stdout.write(`${readFileSync(join(session.home, 'oncehub-setup.json'), 'utf8')}\n`);
+    await runSteps(session, [
+      {
+        why: 'The doctor with that file, as Markdown for a CI job summary (>> "$GITHUB_STEP_SUMMARY"): nothing fails in phases 3–5.',
+        args: ['oncehub', 'doctor', '-o', 'acme-new', '--config', 'oncehub-setup.json', '--result-format', 'markdown'],
+      },
+    ]);
+  } finally {
+    await session.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const session = await startSession({ org: scenarios.demo().withTwoEventLayouts().build() });
   const { emulator } = session;
@@ -36,24 +102,14 @@ async function main(): Promise<void> {
     console.log(`sf runs in an isolated HOME: ${session.home}\n`);
     await session.login('admin@acme.example', ALIAS, { setDefault: true });
     console.log(`$ sf org login access-token --instance-url ${emulator.url} --alias ${ALIAS}   (done)\n`);
-    for (const step of steps) {
-      console.log(bold(`# ${step.why}`));
-      console.log(bold(`$ sf ${step.args.join(' ')}`));
-      const result = await session.sf(step.args);
-      if (step.args.includes('--json') && result.stdout.trim().startsWith('{')) {
-        const doc = JSON.parse(result.stdout) as { status: number; result?: { progress?: unknown; summary?: unknown } };
-        console.log(JSON.stringify({ status: doc.status, progress: doc.result?.progress, summary: doc.result?.summary }, null, 2));
-      } else {
-        process.stdout.write(result.stdout);
-      }
-      if (result.stderr.trim()) process.stdout.write(result.stderr);
-      console.log(`(exit code ${result.exitCode})\n`);
-    }
+    await runSteps(session, steps);
     const writes = emulator.log.writes().length;
-    console.log(bold(`The org saw ${emulator.log.dataRequests().length} data requests, ${writes} of them writes.`));
+    console.log(bold(`The org saw ${emulator.log.dataRequests().length} data requests, ${writes} of them writes.\n`));
   } finally {
     await session.stop(); // also stops the emulator it started
   }
+  await sandboxToProduction();
+  await freshOrgSetupFile();
 }
 
 main().catch((err: unknown) => {

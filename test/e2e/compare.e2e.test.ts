@@ -16,7 +16,7 @@ type Result = {
   ready: boolean;
 };
 
-const CONFIG = resolve(REPO_ROOT, 'test', 'fixtures', 'setup', 'compare.json');
+const CONFIG = resolve(REPO_ROOT, 'examples', 'oncehub-compare.json');
 
 describe('e2e: sf oncehub compare', function () {
   this.timeout(300_000);

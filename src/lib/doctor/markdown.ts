@@ -18,11 +18,12 @@ export const MARKDOWN_FILE_NAME = 'oncehub-doctor.md';
 
 /**
  * Text placed in Markdown: a `|` would end a table cell and a newline the row; `<…>` (as in `-o <alias>`) would be
- * read as an HTML tag and vanish; `*`, `_`, `` ` ``, `[` would start emphasis, code or links.
+ * read as an HTML tag and vanish; `*`, `` ` ``, `[` would start emphasis, code or links. Underscores stay: inside
+ * a word (Region__c) GFM never reads them as emphasis.
  */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\|<>*_`[\]]/g, (c) => `\\${c}`)
+    .replace(/[\\|<>*`[\]]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, '<br>');
 }
 

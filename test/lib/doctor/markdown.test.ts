@@ -91,7 +91,7 @@ describe('doctor/markdown', () => {
   });
 
   it('escapes table and inline syntax', () => {
-    expect(escapeMarkdown('a|b\nc <d> *e* _f_ `g` [h]')).to.equal('a\\|b<br>c \\<d\\> \\*e\\* \\_f\\_ \\`g\\` \\[h\\]');
+    expect(escapeMarkdown('a|b\nc <d> *e* Region__c `g` [h]')).to.equal('a\\|b<br>c \\<d\\> \\*e\\* Region__c \\`g\\` \\[h\\]');
   });
 
   it('writes oncehub-doctor.md through a temporary file, leaving nothing else', async () => {
