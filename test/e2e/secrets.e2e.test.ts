@@ -1,6 +1,7 @@
 /**
  * The access token must never leave sf's own auth files: not in any output (human, JSON, errors), not in the plugin's
- * state file, not in the JUnit report, not in anything else the plugin writes under HOME or the output folder.
+ * state file, not in the JUnit or Markdown report or a generated setup file, not in anything else the plugin writes under
+ * HOME or the output folder.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -44,6 +45,10 @@ describe('e2e: no access token in any output or file', function () {
       [['oncehub', 'doctor', '-o', 'acme'], 1],
       [['oncehub', 'doctor', '-o', 'acme', '--json'], 1],
       [['oncehub', 'doctor', '-o', 'acme', '--result-format', 'junit', '--output-dir', outDir], 1],
+      [['oncehub', 'doctor', '-o', 'acme', '--result-format', 'markdown', '--output-dir', outDir], 1],
+      [['oncehub', 'setup-file', 'generate', '-o', 'acme', '--json'], 0],
+      [['oncehub', 'setup-file', 'generate', '-o', 'acme'], 1], // the file exists, no --force: an error
+      [['oncehub', 'compare', '-s', 'acme', '-o', 'acme'], 1], // the same org on both sides: an error
       [['oncehub', 'permset', 'assign', '-o', 'acme', '--dry-run', '--json'], 0],
       [['oncehub', 'setup', '-o', 'acme', '--json'], 1], // production with work to do, without --no-prompt under --json: an error
       [['oncehub', 'permset', 'assign', '-o', 'acme'], 0],
@@ -72,6 +77,8 @@ describe('e2e: no access token in any output or file', function () {
     const written = [...filesBelow(s.home)];
     expect(written.some((f) => f.endsWith(join('.sf', 'oncehub.json')))).to.equal(true);
     expect(written.some((f) => f.endsWith('oncehub-doctor.xml'))).to.equal(true);
+    expect(written.some((f) => f.endsWith('oncehub-doctor.md'))).to.equal(true);
+    expect(written.some((f) => f.endsWith('oncehub-setup.json'))).to.equal(true);
     for (const file of written) expect(readFileSync(file, 'utf8'), file).to.not.include(secret);
   });
 });
