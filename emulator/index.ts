@@ -81,6 +81,9 @@ export {
   ADMIN_USERNAME,
   OPS_ADMIN_USERNAME,
   SANDBOX_ADMIN_USERNAME,
+  MINIMAL_PROFILE,
+  API_ACCESS_PERMSET_LABEL,
+  ONCEHUB_GROUP_LABEL,
 } from './scenarios.js';
 export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta } from './model/org.js';
 export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';

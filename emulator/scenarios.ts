@@ -25,6 +25,11 @@ export const PACKAGE_EVENT_FIELDS = [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD] as
 
 export const ADMIN_USERNAME = 'admin@acme.example';
 export const OPS_ADMIN_USERNAME = 'ops.admin@acme.example';
+/** apiUserAdvancedSecureViaPermissionSet(): the minimal profile and the permission set that grants the rest. */
+export const MINIMAL_PROFILE = 'OnceHub Minimal Access';
+export const API_ACCESS_PERMSET_LABEL = 'OnceHub API Access';
+/** withPermsetViaGroup(): the group's default label. */
+export const ONCEHUB_GROUP_LABEL = 'OnceHub Users';
 
 /** Reproducible timestamps for everything the builders create. */
 const BUILD_TIME = new Date('2025-01-15T09:30:00.000Z');
@@ -164,6 +169,53 @@ export class OrgBuilder {
         true
       );
       this.moveUser(username, name);
+    });
+  }
+
+  /**
+   * Salesforce's own advice for an integration user: a minimal custom profile ("OnceHub Minimal Access": no API
+   * Enabled, no Edit Events, no object access) plus an assigned permission set "OnceHub API Access" that grants API
+   * Enabled, Edit Events, View Setup and Read/Create/Edit/Delete on Lead, Account, Contact and Case (§3.14).
+   */
+  public apiUserAdvancedSecureViaPermissionSet(username = this.org.meta.apiUsername): this {
+    return this.step('apiUserAdvancedSecureViaPermissionSet', () => {
+      this.ensureProfile(MINIMAL_PROFILE, 'SFDC', { PermissionsLightningExperienceUser: true }, {}, true);
+      this.moveUser(username, MINIMAL_PROFILE);
+      const ps = this.org.insert('PermissionSet', {
+        Name: 'OnceHub_API_Access',
+        Label: API_ACCESS_PERMSET_LABEL,
+        IsOwnedByProfile: false,
+        IsCustom: true,
+        Type: 'Regular',
+        LicenseId: this.license('SFDC').Id,
+        PermissionsApiEnabled: true,
+        PermissionsEditEvent: true,
+        PermissionsViewSetup: true,
+      });
+      for (const o of SALES_OBJECTS) this.objectPermission(ps.Id, o, CRUD);
+      this.assign(this.org.requireUser(username), ps);
+    });
+  }
+
+  /** API user frozen (Setup > Users > Freeze): IsActive stays true, UserLogin.IsFrozen is true, sessions are refused. */
+  public apiUserFrozen(username = this.org.meta.apiUsername): this {
+    return this.step('apiUserFrozen', () => {
+      const user = this.org.requireUser(username);
+      for (const login of this.org.where('UserLogin', (l) => l.UserId === user.Id)) this.org.update('UserLogin', login.Id, { IsFrozen: true });
+      this.protectAdmin(username);
+    });
+  }
+
+  /**
+   * The package permission set held only through a permission set group (default label "OnceHub Users") assigned to
+   * the users (default: the API user); no direct assignment.
+   */
+  public withPermsetViaGroup(options: { usernames?: string[]; groupLabel?: string } = {}): this {
+    const targets = options.usernames?.length ? options.usernames : [this.org.meta.apiUsername];
+    const label = options.groupLabel ?? ONCEHUB_GROUP_LABEL;
+    return this.step(`withPermsetViaGroup(${targets.join(',')})`, () => {
+      const aggregate = this.createGroup(label, [this.packagePermissionSet()]);
+      for (const u of targets) this.assign(this.org.requireUser(u), aggregate);
     });
   }
 
@@ -486,17 +538,8 @@ export class OrgBuilder {
       org.update('User', autoproc.Id, { UserType: 'AutomatedProcess', Alias: 'autoproc' });
 
       // A permission set group and a couple of ordinary permission sets, as most orgs have.
-      const group = org.insert('PermissionSetGroup', { DeveloperName: 'Sales_Operations', MasterLabel: 'Sales Operations', NamespacePrefix: null, Status: 'Updated' });
-      org.insert('PermissionSet', {
-        Name: `X${group.Id.slice(0, 15)}`,
-        Label: 'Sales Operations',
-        IsOwnedByProfile: false,
-        IsCustom: true,
-        PermissionSetGroupId: group.Id,
-        Type: 'Group',
-        PermissionsRunReports: true,
-      });
       const marketing = org.insert('PermissionSet', { Name: 'Marketing_Tools', Label: 'Marketing Tools', IsOwnedByProfile: false, IsCustom: true, Type: 'Regular', PermissionsRunReports: true });
+      this.createGroup('Sales Operations', [marketing]);
       org.insert('PermissionSet', {
         Name: 'Platform_Reporting',
         Label: 'Platform Reporting',
@@ -555,6 +598,21 @@ export class OrgBuilder {
     const ps = this.org.records('PermissionSet').find((p) => p.NamespacePrefix === NAMESPACE && p.Name === PERMSET_NAME);
     if (!ps) throw new Error('The OnceHub permission set needs the package: call withPackage() first');
     return ps;
+  }
+
+  /** A permission set group with its Type='Group' aggregate set (the union of the components); returns that set. */
+  private createGroup(label: string, components: SRecord[]): SRecord {
+    const group = this.org.insert('PermissionSetGroup', { DeveloperName: label.replace(/\W+/g, '_'), MasterLabel: label, NamespacePrefix: null, Status: 'Updated' });
+    this.org.insert('PermissionSet', {
+      Name: `X${group.Id.slice(0, 15)}`,
+      Label: label,
+      IsOwnedByProfile: false,
+      IsCustom: true,
+      PermissionSetGroupId: group.Id,
+      Type: 'Group',
+    });
+    for (const ps of components) this.org.insert('PermissionSetGroupComponent', { PermissionSetGroupId: group.Id, PermissionSetId: ps.Id });
+    return this.org.recalculateGroup(group.Id);
   }
 
   /** A profile and the permission set it owns (same Permissions* values, same licence). */
@@ -625,6 +683,7 @@ export class OrgBuilder {
       LastLoginDate: options.active === false ? null : sfDateTime(BUILD_TIME),
     });
     if (profile) this.assign(user, this.profilePermissionSet(String(profile.Name)));
+    org.insert('UserLogin', { UserId: user.Id, IsFrozen: false, IsPasswordLocked: false });
     return user;
   }
 

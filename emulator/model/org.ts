@@ -144,11 +144,14 @@ export class OrgModel {
     return this.schema.require(name);
   }
 
-  /** All rows of an object (live objects for stored tables, fresh ones for virtual tables). */
-  public records(typeName: string): SRecord[] {
+  /**
+   * All rows of an object (live objects for stored tables, fresh ones for virtual tables). `viewerId` is the calling
+   * user, for the views that depend on it (UserPermissionAccess).
+   */
+  public records(typeName: string, viewerId?: string): SRecord[] {
     const type = this.schema.get(typeName);
     if (!type) return [];
-    if (type.virtual) return virtualRecords(this, type.name);
+    if (type.virtual) return virtualRecords(this, type.name, viewerId);
     return [...this.table(type.name).values()];
   }
 
@@ -263,11 +266,14 @@ export class OrgModel {
 
   // ---- users and permissions ------------------------------------------------------------------
 
-  /** Effective `Permissions*` of a user: profile plus every assigned permission set (or group). */
-  public permissionsOf(userId: string): Set<Permission> {
-    const granted = new Set<Permission>();
+  /**
+   * The permission sets whose grants reach a user (§3.14): one per PermissionSetAssignment row — the profile-owned
+   * set's row included, a group's row pointing at the group's Type='Group' aggregate set — plus the profile itself,
+   * so that a hand-made user without the profile-owned row keeps its profile's permissions.
+   */
+  public grantingSetsOf(userId: string): SRecord[] {
     const user = this.get('User', userId);
-    if (!user) return granted;
+    if (!user) return [];
     const sets: SRecord[] = [];
     const profile = this.get('Profile', user.ProfileId);
     if (profile) sets.push(profile);
@@ -275,10 +281,63 @@ export class OrgModel {
       const ps = this.get('PermissionSet', psa.PermissionSetId);
       if (ps) sets.push(ps);
     }
-    for (const s of sets) {
+    return sets;
+  }
+
+  /** Effective `Permissions*` of a user: profile plus every assigned permission set (or group). */
+  public permissionsOf(userId: string): Set<Permission> {
+    const granted = new Set<Permission>();
+    for (const s of this.grantingSetsOf(userId)) {
       for (const [k, v] of Object.entries(s)) if (k.startsWith('Permissions') && v === true) granted.add(k as Permission);
     }
     return granted;
+  }
+
+  /** Effective object access of a user: the OR of the ObjectPermissions of its sets; View/Modify All Data grant all. */
+  public objectAccessOf(userId: string, sobject: string): { read: boolean; create: boolean; edit: boolean; delete: boolean } {
+    const perms = this.permissionsOf(userId);
+    const all = perms.has('PermissionsModifyAllData');
+    const access = { read: all || perms.has('PermissionsViewAllData'), create: all, edit: all, delete: all };
+    const setIds = new Set(this.grantingSetsOf(userId).map((s) => s.Id));
+    // The profile's grants live on its owned set.
+    const user = this.get('User', userId);
+    for (const ps of this.where('PermissionSet', (p) => p.IsOwnedByProfile === true && p.ProfileId === user?.ProfileId)) setIds.add(ps.Id);
+    for (const op of this.where('ObjectPermissions', (o) => setIds.has(String(o.ParentId)) && String(o.SobjectType).toLowerCase() === sobject.toLowerCase())) {
+      access.read ||= op.PermissionsRead === true;
+      access.create ||= op.PermissionsCreate === true;
+      access.edit ||= op.PermissionsEdit === true;
+      access.delete ||= op.PermissionsDelete === true;
+    }
+    return access;
+  }
+
+  /** Frozen users keep IsActive=true; only their UserLogin row tells (§3.14). */
+  public isFrozen(userId: string): boolean {
+    return this.where('UserLogin', (l) => l.UserId === userId).some((l) => l.IsFrozen === true);
+  }
+
+  /**
+   * Salesforce keeps a group's Type='Group' aggregate set equal to the union of its components (Status 'Updated'):
+   * its `Permissions*` and its ObjectPermissions rows are recomputed here whenever a builder changes the group.
+   */
+  public recalculateGroup(groupId: string): SRecord {
+    const aggregate = this.records('PermissionSet').find((p) => p.PermissionSetGroupId === groupId && p.Type === 'Group');
+    if (!aggregate) throw new Error(`Permission set group ${groupId} has no aggregate permission set`);
+    const components = this.where('PermissionSetGroupComponent', (c) => c.PermissionSetGroupId === groupId)
+      .map((c) => this.get('PermissionSet', c.PermissionSetId))
+      .filter((p): p is SRecord => p !== undefined);
+    const perms: Record<string, boolean> = {};
+    for (const key of Object.keys(aggregate)) if (key.startsWith('Permissions')) perms[key] = components.some((c) => c[key] === true);
+    this.update('PermissionSet', aggregate.Id, perms);
+    for (const op of this.where('ObjectPermissions', (o) => o.ParentId === aggregate.Id)) this.delete('ObjectPermissions', op.Id);
+    const byObject = new Map<string, Record<string, boolean>>();
+    for (const op of this.where('ObjectPermissions', (o) => components.some((c) => c.Id === o.ParentId))) {
+      const merged = byObject.get(String(op.SobjectType)) ?? {};
+      for (const [k, v] of Object.entries(op)) if (k.startsWith('Permissions')) merged[k] = merged[k] === true || v === true;
+      byObject.set(String(op.SobjectType), merged);
+    }
+    for (const [sobject, merged] of byObject) this.insert('ObjectPermissions', { ParentId: aggregate.Id, SobjectType: sobject, ...merged });
+    return aggregate;
   }
 
   public hasAnyPermission(userId: string, perms: readonly Permission[] | undefined): boolean {

@@ -311,6 +311,63 @@ function permissionSetAssignment(): SObjectType {
   );
 }
 
+function permissionSetGroupComponent(): SObjectType {
+  return new SObjectType(
+    'PermissionSetGroupComponent',
+    [
+      idField(),
+      ref('PermissionSetGroupId', 'PermissionSetGroup', 'PermissionSetGroup', {
+        label: 'Permission Set Group ID',
+        nillable: false,
+        updateable: false,
+        childRelationshipName: 'PermissionSetGroupComponents',
+      }),
+      ref('PermissionSetId', 'PermissionSet', 'PermissionSet', { label: 'Permission Set ID', nillable: false, updateable: false }),
+      ...auditFields(),
+    ],
+    { keyPrefix: '0PC', label: 'Permission Set Group Component', visibleWith: PERMSET_VIEWERS, ...NO_DML }
+  );
+}
+
+/** One row per user: `IsFrozen` is the only way to tell a frozen user (User.IsActive stays true). */
+function userLogin(): SObjectType {
+  return new SObjectType(
+    'UserLogin',
+    [
+      idField(),
+      readOnly(ref('UserId', 'User', 'User', { label: 'User ID' })),
+      bool('IsFrozen', { label: 'Is Frozen' }),
+      bool('IsPasswordLocked', { label: 'Is Password Locked' }),
+      ...auditFields(),
+    ],
+    { keyPrefix: '060', label: 'User Login', visibleWith: ['PermissionsManageUsers', 'PermissionsViewSetup', 'PermissionsModifyAllData'], createable: false, deletable: false }
+  );
+}
+
+/** The running user's effective `Permissions*` (profile, permission sets and groups): one row, computed. */
+function userPermissionAccess(): SObjectType {
+  return new SObjectType('UserPermissionAccess', [readOnly(idField()), ...permissionFields().map(readOnly)], {
+    label: 'User Permission Access',
+    ...NO_DML,
+    virtual: true,
+  });
+}
+
+/** Effective object access per user and object (`DurableId` = `<object>.<userId>`), computed. */
+function userEntityAccess(): SObjectType {
+  return new SObjectType(
+    'UserEntityAccess',
+    [
+      readOnly(idField()),
+      readOnly(str('DurableId', 255, { label: 'Durable ID' })),
+      readOnly(ref('UserId', 'User', 'User', { label: 'User ID' })),
+      readOnly(ref('EntityDefinitionId', 'EntityDefinition', 'EntityDefinition', { referenceKey: 'DurableId' })),
+      ...['IsReadable', 'IsCreatable', 'IsEditable', 'IsDeletable', 'IsUpdatable'].map((f) => readOnly(bool(f))),
+    ],
+    { label: 'User Entity Access', ...NO_DML, virtual: true }
+  );
+}
+
 function objectPermissions(): SObjectType {
   return new SObjectType(
     'ObjectPermissions',
@@ -777,6 +834,10 @@ export function standardSchema(): Schema {
     permissionSetLicense(),
     permissionSetGroup(),
     permissionSetAssignment(),
+    permissionSetGroupComponent(),
+    userLogin(),
+    userPermissionAccess(),
+    userEntityAccess(),
     objectPermissions(),
     fieldPermissions(),
     account(),

@@ -7,7 +7,7 @@ import type { FieldDef, SObjectType } from './schema.js';
 
 const VIRTUAL_ID = '000000000000000AAA';
 
-export function virtualRecords(org: OrgModel, typeName: string): SRecord[] {
+export function virtualRecords(org: OrgModel, typeName: string, viewerId?: string): SRecord[] {
   const types = org.schema.all().filter((t) => !t.virtual);
   switch (typeName) {
     case 'EntityDefinition':
@@ -16,9 +16,42 @@ export function virtualRecords(org: OrgModel, typeName: string): SRecord[] {
       return fieldDefinitions(types);
     case 'EntityParticle':
       return types.flatMap((t) => t.fields.map((f) => entityParticle(t, f)));
+    case 'UserPermissionAccess':
+      return viewerId ? [userPermissionAccess(org, viewerId)] : [];
+    case 'UserEntityAccess':
+      return userEntityAccess(org, types);
     default:
       return [];
   }
+}
+
+/** The calling user's effective permissions (§3.14, OrgCheck): every `Permissions*` column, one row. */
+function userPermissionAccess(org: OrgModel, userId: string): SRecord {
+  const granted = org.permissionsOf(userId);
+  const row: SRecord = { Id: VIRTUAL_ID };
+  for (const f of org.type('UserPermissionAccess').fields) if (f.name.startsWith('Permissions')) row[f.name] = granted.has(f.name as never);
+  return row;
+}
+
+/** Effective access of every active user to every data object (filtered by UserId and DurableId/EntityDefinitionId). */
+function userEntityAccess(org: OrgModel, types: SObjectType[]): SRecord[] {
+  const objects = types.filter((t) => t.rest && t.queryable && t.layoutable);
+  return org.records('User').flatMap((u) =>
+    objects.map((t) => {
+      const a = org.objectAccessOf(u.Id, t.name);
+      return {
+        Id: VIRTUAL_ID,
+        DurableId: `${t.name}.${u.Id}`,
+        UserId: u.Id,
+        EntityDefinitionId: t.name,
+        IsReadable: a.read,
+        IsCreatable: a.create,
+        IsEditable: a.edit,
+        IsUpdatable: a.edit,
+        IsDeletable: a.delete,
+      };
+    })
+  );
 }
 
 function namespaceOf(name: string): string | null {

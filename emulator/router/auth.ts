@@ -220,7 +220,7 @@ export function token(state: EmulatorState, req: ApiRequest): ApiResponse {
   } else {
     return oauthError(400, 'unsupported_grant_type', 'grant type not supported');
   }
-  if (user.IsActive !== true) return oauthError(400, 'invalid_grant', 'inactive user');
+  if (user.IsActive !== true || state.org.isFrozen(user.Id)) return oauthError(400, 'invalid_grant', 'inactive user');
   const access = state.tokens.newAccessToken(user);
   return json(200, {
     access_token: access,
@@ -247,10 +247,10 @@ export function bearer(req: ApiRequest): string | undefined {
   return m?.[1]?.trim() ?? req.query.get('oauth_token') ?? undefined;
 }
 
-/** The token's user; inactive users' sessions are refused like expired ones. */
+/** The token's user; inactive and frozen users' sessions are refused like expired ones (§8). */
 export function authenticate(state: EmulatorState, req: ApiRequest): SRecord {
   const t = bearer(req);
   const user = t ? state.tokens.userForAccessToken(t) : undefined;
-  if (!user || user.IsActive !== true) throw invalidSession();
+  if (!user || user.IsActive !== true || state.org.isFrozen(user.Id)) throw invalidSession();
   return user;
 }

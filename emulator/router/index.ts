@@ -60,8 +60,10 @@ function route(scope: Scope, req: ApiRequest): ApiResponse {
   if (!m || !isServedVersion(state, m[1])) throw notFound();
   const user = authenticate(state, req);
   scope.user = user;
+  // A user whose profile, permission sets and groups all lack API Enabled gets the very answer an org without API
+  // gets (salesforce-api.md §2.8, §8; salesforcedx-vscode#2387, restforce#219).
   if (!state.org.hasAnyPermission(user.Id, ['PermissionsApiEnabled'])) {
-    throw new ApiError(403, 'API_CURRENTLY_DISABLED', 'API is disabled for this User');
+    throw new ApiError(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.');
   }
   const limitsConfig = state.org.config.limits;
   if (limitsConfig.dailyApiRequestsUsed >= limitsConfig.dailyApiRequestsMax) {

@@ -258,7 +258,7 @@ function page<T>(rows: T[], limit: number | undefined, offset: number | undefine
 }
 
 function execute(ctx: QueryContext, plan: Plan, scope?: SRecord[]): SRecord[] {
-  const rows = (scope ?? ctx.org.records(plan.type.name)).filter((r) => evaluate(plan.where, r));
+  const rows = (scope ?? ctx.org.records(plan.type.name, ctx.userId)).filter((r) => evaluate(plan.where, r));
   if (plan.aggregate) return rows;
   return page(sortRows(ctx, rows, plan.order), plan.limit, plan.offset);
 }

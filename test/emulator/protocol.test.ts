@@ -167,10 +167,10 @@ describe('emulator: user-dependent behaviour', () => {
       .build(),
   }));
 
-  it('refuses data calls from a user without API Enabled (403 API_CURRENTLY_DISABLED)', async () => {
+  it('refuses data calls from a user without API Enabled like an org without API (403 API_DISABLED_FOR_ORG, §2.8)', async () => {
     const err = await rejection(connect(ctx.emu, 'noapi@acme.example').query('SELECT Id FROM Organization'));
-    expect(err.errorCode).to.equal('API_CURRENTLY_DISABLED');
-    expect(err.message).to.equal('API is disabled for this User');
+    expect(err.errorCode).to.equal('API_DISABLED_FOR_ORG');
+    expect(err.message).to.equal('The REST API is not enabled for this Organization.');
     const res = await raw(ctx.emu, '/services/data/v66.0/sobjects', { token: ctx.emu.tokenFor('noapi@acme.example') });
     expect(res.status).to.equal(403);
   });

@@ -94,7 +94,7 @@ describe('emulator: scenarios', () => {
       expect(profileOf(rows).PermissionsApiEnabled).to.equal(false);
       const emu = await startEmulator({ org });
       try {
-        expect((await rejection(connect(emu, ADMIN).query('SELECT Id FROM Organization'))).errorCode).to.equal('API_CURRENTLY_DISABLED');
+        expect((await rejection(connect(emu, ADMIN).query('SELECT Id FROM Organization'))).errorCode).to.equal('API_DISABLED_FOR_ORG');
       } finally {
         await emu.stop();
       }
