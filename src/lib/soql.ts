@@ -22,15 +22,15 @@ export function quoteList(values: readonly string[]): string {
 
 /**
  * Splits values into groups whose quoted IN-list stays under `maxChars`, so that a GET query URI stays well under
- * Salesforce's ~16 KB limit even with hundreds of usernames.
+ * Salesforce's ~16 KB limit even with hundreds of usernames, and that hold at most `maxCount` values.
  */
-export function chunkForInClause(values: readonly string[], maxChars = 8000): string[][] {
+export function chunkForInClause(values: readonly string[], maxChars = 8000, maxCount = Infinity): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let length = 0;
   for (const value of values) {
     const size = encodeURIComponent(quote(value)).length + 3;
-    if (current.length > 0 && length + size > maxChars) {
+    if (current.length > 0 && (length + size > maxChars || current.length >= maxCount)) {
       chunks.push(current);
       current = [];
       length = 0;

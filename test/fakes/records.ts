@@ -33,6 +33,21 @@ export type ApiUserRow = {
   editEvent: boolean;
   /** Object permissions of the profile, e.g. { Lead: 'RCED' }; missing objects have no row. */
   objectPerms: Record<string, string>;
+  /** Permission sets assigned beyond the profile (a `group` label makes it a group's aggregate set). */
+  permissionSets?: GrantRow[];
+  /** UserLogin.IsFrozen. */
+  frozen?: boolean;
+};
+
+/** A permission set a user holds beyond its profile: a regular set, or (with `group`) a group's aggregate set. */
+export type GrantRow = {
+  Id: string;
+  label: string;
+  group?: string;
+  apiEnabled?: boolean;
+  modifyAllData?: boolean;
+  editEvent?: boolean;
+  objectPerms?: Record<string, string>;
 };
 
 /** A System Administrator with every permission the API user needs. */
@@ -107,6 +122,97 @@ export function profilePermissionSet(objectPerms: Record<string, string>): unkno
   }));
   return { attributes: attributes('PermissionSet'), Id: '0PS5g000000ProfAAA', ObjectPerms: rows.length ? queryResult(rows) : null };
 }
+
+const objectPermsOf = (objectPerms: Record<string, string>): unknown => {
+  const rows = Object.entries(objectPerms).map(([SobjectType, access]) => ({
+    attributes: attributes('ObjectPermissions'),
+    SobjectType,
+    PermissionsRead: access.includes('R'),
+    PermissionsCreate: access.includes('C'),
+    PermissionsEdit: access.includes('E'),
+    PermissionsDelete: access.includes('D'),
+  }));
+  return rows.length ? queryResult(rows) : null;
+};
+
+/**
+ * The rows of the "permission sets of a user" query: the profile-owned set (its row in PermissionSetAssignment exists
+ * for every user) and each assigned set, with the three permissions and the object permissions.
+ */
+export function userPermissionSetRecords(user: ApiUserRow): unknown[] {
+  const profileRow =
+    user.profileName === null
+      ? []
+      : [
+          {
+            attributes: attributes('PermissionSet'),
+            Id: '0PS5g000000ProfAAA',
+            Label: '00e5g000000Prof_128_09_04_12_1',
+            Type: 'Profile',
+            IsOwnedByProfile: true,
+            Profile: { attributes: attributes('Profile'), Name: user.profileName },
+            PermissionSetGroupId: null,
+            PermissionSetGroup: null,
+            PermissionsApiEnabled: user.apiEnabled,
+            PermissionsModifyAllData: user.modifyAllData,
+            PermissionsEditEvent: user.editEvent,
+            ObjectPerms: objectPermsOf(user.objectPerms),
+          },
+        ];
+  const assigned = (user.permissionSets ?? []).map((ps) => ({
+    attributes: attributes('PermissionSet'),
+    Id: ps.Id,
+    Label: ps.group ?? ps.label,
+    Type: ps.group ? 'Group' : 'Regular',
+    IsOwnedByProfile: false,
+    Profile: null,
+    PermissionSetGroupId: ps.group ? `0PG${ps.Id.slice(3)}` : null,
+    PermissionSetGroup: ps.group ? { attributes: attributes('PermissionSetGroup'), MasterLabel: ps.group } : null,
+    PermissionsApiEnabled: ps.apiEnabled === true,
+    PermissionsModifyAllData: ps.modifyAllData === true,
+    PermissionsEditEvent: ps.editEvent === true,
+    ObjectPerms: objectPermsOf(ps.objectPerms ?? {}),
+  }));
+  return [...profileRow, ...assigned];
+}
+
+/** What the user can really do: its profile's grants ORed with its permission sets'. */
+export function effectiveAccess(user: ApiUserRow): { apiEnabled: boolean; modifyAllData: boolean; editEvent: boolean; objectPerms: Record<string, string> } {
+  const sets = user.permissionSets ?? [];
+  const objectPerms: Record<string, string> = { ...user.objectPerms };
+  for (const ps of sets) for (const [object, access] of Object.entries(ps.objectPerms ?? {})) objectPerms[object] = `${objectPerms[object] ?? ''}${access}`;
+  return {
+    apiEnabled: user.apiEnabled || sets.some((ps) => ps.apiEnabled),
+    modifyAllData: user.modifyAllData || sets.some((ps) => ps.modifyAllData),
+    editEvent: user.editEvent || sets.some((ps) => ps.editEvent),
+    objectPerms,
+  };
+}
+
+/** The one UserPermissionAccess row of the running user. */
+export function userPermissionAccessRecord(user: ApiUserRow): unknown {
+  const e = effectiveAccess(user);
+  return { attributes: attributes('UserPermissionAccess'), PermissionsApiEnabled: e.apiEnabled, PermissionsModifyAllData: e.modifyAllData, PermissionsEditEvent: e.editEvent };
+}
+
+/** UserEntityAccess rows of a user for some objects. */
+export function userEntityAccessRecords(user: ApiUserRow, objects: readonly string[]): unknown[] {
+  const { objectPerms } = effectiveAccess(user);
+  return objects.map((object) => {
+    const access = objectPerms[object] ?? '';
+    return {
+      attributes: attributes('UserEntityAccess'),
+      EntityDefinitionId: object,
+      IsReadable: access.includes('R'),
+      IsCreatable: access.includes('C'),
+      IsEditable: access.includes('E'),
+      IsDeletable: access.includes('D'),
+    };
+  });
+}
+
+/** The user's UserLogin row. */
+export const userLoginRecord = (user: ApiUserRow): unknown => ({ attributes: attributes('UserLogin'), UserId: user.Id, IsFrozen: user.frozen === true });
 
 /** A Tooling ProfileLayout row: which layout a profile sees. */
 export function profileLayoutRecord(row: { Id: string; LayoutId: string; layoutName: string; ProfileId: string; profileName: string }): unknown {

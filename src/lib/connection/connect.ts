@@ -50,7 +50,15 @@ export type ConnectOutcome = {
   replaced?: ConnectionRecord;
 };
 
-type ConnectFacts = { apiAccess: true; org: OrgFacts; user: ApiUserFacts | undefined } | { apiAccess: false };
+type ConnectFacts =
+  | { apiAccess: true; org: OrgFacts; user: ApiUserFacts | undefined }
+  | { apiAccess: false; errorCode: string };
+
+/**
+ * How Salesforce refuses a user's API calls: over REST 403 API_DISABLED_FOR_ORG, for a user without API Enabled as for
+ * an org without API (salesforce-api.md §2.8); API_CURRENTLY_DISABLED is the SOAP form, accepted for robustness.
+ */
+const API_REFUSED = ['API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED'];
 
 export const environmentOf = (org: Pick<OrgFacts, 'isSandbox'>): Environment => (org.isSandbox ? 'sandbox' : 'production');
 
@@ -95,18 +103,21 @@ export function assertEnvironment(
 }
 
 /**
- * The one round trip: org, user with license and profile permissions, and object access, in one Composite.
- * A user without API Enabled is refused outright (API_CURRENTLY_DISABLED): that is a finding, not an error.
+ * The one round trip: org, user with license and profile, its permission sets and groups, and its own effective
+ * permissions (for when it may not read its permission sets), in one Composite of at most five queries.
+ * A user whose API calls are refused is a finding, not an error.
  */
 export async function fetchConnectFacts(conn: Connection, target: ConnectTarget, mode: ConnectMode): Promise<ConnectFacts> {
-  // Advanced-secure mode judges object access; an API user without View Setup cannot read its profile's object
-  // permissions, so its own describes come along as the fallback (still one request).
+  const userId = target.userId || undefined;
+  // Advanced-secure mode judges object access: besides UserEntityAccess, the user's own describes show it (not
+  // queries, so still one request).
   const describes = mode === 'advanced-secure' ? objectDescribeRequests(conn) : [];
   try {
-    const answers = await sendComposite(conn, [...apiUserRequests(conn, target.username), ...describes]);
+    const answers = await sendComposite(conn, [...apiUserRequests(conn, target.username, { self: { userId } }), ...describes]);
     return { apiAccess: true, org: await parseOrgFacts(conn, answers), user: await parseApiUserFacts(conn, answers) };
   } catch (err) {
-    if (errorCodeOf(err) === 'API_CURRENTLY_DISABLED') return { apiAccess: false };
+    const code = errorCodeOf(err) ?? '';
+    if (API_REFUSED.includes(code)) return { apiAccess: false, errorCode: code };
     throw toSfError(err, target);
   }
 }
@@ -129,7 +140,7 @@ export async function checkConnection(conn: Connection, target: ConnectTarget, r
     // The org cannot be asked which environment it is: rely on what sf noted at login, else on the flag.
     const environment = target.knownEnvironment ?? request.environment ?? 'production';
     if (target.knownEnvironment) assertEnvironment(environment, request.environment, target, '');
-    const checks = judgeApiRefused(target.username, request.mode);
+    const checks = judgeApiRefused(target.username, request.mode, facts.errorCode);
     return { result: { environment, ...identity, instanceUrl, mode: request.mode, checks } };
   }
 

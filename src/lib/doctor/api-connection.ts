@@ -15,15 +15,25 @@ import type { OrgFacts } from '../connection/api-user.js';
 
 /** Why a check was not run when the API is blocked for the org or refused to the user sf is logged in as. */
 export const blockedMessage = (blocked: ApiBlocked, target: Pick<DoctorTarget, 'username'>): string =>
-  blocked === 'org' ? messages.getMessage('skip.apiDisabled') : messages.getMessage('skip.apiRefused', [target.username]);
+  messages.getMessage(blocked === 'org' ? 'skip.apiDisabled' : 'skip.apiRefused', [target.username]);
 
 /** Professional Edition has the API only as a paid add-on (domain.md §2): it may be missing or be removed later. */
 const EDITIONS_WITH_OPTIONAL_API = ['Professional Edition'];
 
-export function judgeApiAccess(org: Fetched<OrgFacts>, apiDisabledForOrg: boolean): Check {
+/**
+ * `refusedUser`: the user sf is logged in as, when Salesforce refused its calls with API_DISABLED_FOR_ORG — which it
+ * answers alike for an org without API and for a user without API Enabled (salesforce-api.md §2.8), so the check names
+ * both. When the calls went through, the org has the API, and the checked user's own permission is api-enabled's.
+ */
+export function judgeApiAccess(org: Fetched<OrgFacts>, refusedUser: string | false): Check {
   const id = 'api-access';
-  if (apiDisabledForOrg) {
-    return fail(id, checkTitle(id), messages.getMessage('api-access.disabled'), messages.getMessage('api-access.disabled.fix'));
+  if (refusedUser !== false) {
+    return fail(
+      id,
+      checkTitle(id),
+      messages.getMessage('api-access.disabled', [refusedUser, refusedUser]),
+      messages.getMessage('api-access.disabled.fix', [refusedUser])
+    );
   }
   if (!org.ok) return unreadableCheck(id, messages.getMessage('api-access.what'), org);
   const edition = org.value.edition || messages.getMessage('api-access.unknownEdition');
@@ -88,7 +98,7 @@ export function apiConnectionChecks(facts: DoctorFacts): Check[] {
   if (facts.apiBlocked === 'org') {
     const notChecked = blockedMessage('org', facts.target);
     return [
-      judgeApiAccess(facts.org, true),
+      judgeApiAccess(facts.org, facts.target.username),
       ...skipAll(judgeApiUser(username, undefined, mode), notChecked),
       skip('recorded-connection', recordedTitle, notChecked),
     ];

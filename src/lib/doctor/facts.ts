@@ -37,8 +37,10 @@ export type ApiUserChoice = {
 export type InstallationReads = {
   package: PackageDetection;
   permissionSet: Fetched<OncehubPermissionSet | undefined>;
-  /** Whether the API user holds that permission set. */
+  /** Whether the API user holds that permission set (directly or through a permission set group). */
   apiUserAssigned: Fetched<boolean>;
+  /** The label of the group through which the API user holds it, when it holds it only that way. */
+  apiUserAssignedVia?: string;
   /** The Event layouts in use with the package fields each lacks. */
   layouts: Fetched<Array<{ name: string; missing: string[] }>>;
 };

@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
-import { apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../connection/api-user.js';
-import { sameId } from '../connection/state.js';
+import { apiUserRequests, parseApiUserFacts, parseOrgFacts, REF as USER_REF } from '../connection/api-user.js';
+import { sameUsername } from '../connection/connect.js';
 import { errorCodeOf, isOrgLevelError, toSfError } from '../org/errors.js';
 import {
   describeRequest,
@@ -13,7 +13,13 @@ import {
   subQuery,
 } from '../org/requests.js';
 import { INSTALLED_PACKAGE_QUERY, type PackageDetection, packageDetectionFromError, parsePackageDetection } from '../installation/package.js';
-import { type OncehubPermissionSet, oncehubAssignmentsOfUserQuery, permissionSetQuery, pickPermissionSet } from '../installation/permset.js';
+import {
+  assignmentVia,
+  groupComponentsQuery,
+  groupsContaining,
+  permissionSetQuery,
+  pickPermissionSet,
+} from '../installation/permset.js';
 import { EVENT_LAYOUT_ASSIGNMENTS_QUERY, eventLayoutsInUse, missingFields, readLayoutMetadata } from '../installation/layout.js';
 import { ASSIGNMENT_RULES_QUERY, bookingOwnersQuery, needsAssignmentRules, parseAssignmentRules, parseOwners } from '../mapping/creation-rules.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
@@ -21,7 +27,7 @@ import { type ObjectFields, parseDescribe } from '../validation/fields.js';
 import { DUPLICATE_RULES_QUERY, parseDuplicateRules, parseValidationRules, VALIDATION_RULES_QUERY } from '../validation/rules.js';
 import { blockedFacts } from './report.js';
 import { type FetchFailure, type Fetched, fetched, notFetched } from '../fetched.js';
-import type { DoctorFacts } from './facts.js';
+import type { DoctorFacts, InstallationReads } from './facts.js';
 
 /**
  * The one layer of the doctor that talks to the org. The whole report costs at most four HTTP requests:
@@ -44,7 +50,7 @@ export type GatherRequest = Pick<DoctorFacts, 'target' | 'mode' | 'apiUser' | 'c
 
 const REF = {
   permset: 'oncehubPermissionSet',
-  assignments: 'oncehubAssignments',
+  groups: 'oncehubPermissionSetGroups',
   duplicateRules: 'duplicateRules',
   assignmentRules: 'assignmentRules',
   owners: 'bookingPageOwners',
@@ -80,12 +86,13 @@ function restRequests(conn: Connection, request: GatherRequest): SubRequest[] {
   const username = request.apiUser.username;
   const setup = request.setup?.file;
   const owners = setup?.bookingPageOwners ?? [];
-  // Order matters: sendComposite fills a Composite up to 5 queries, so the five core queries and the describes go
-  // first (request 1) and the rest follow (request 2).
+  // The checked user's own effective permissions help only when it is the one asking (and may not read its sets).
+  const self = sameUsername(username, request.target.username) ? {} : undefined;
+  // At most 10 queries: sendComposite fills a Composite up to 5 queries, so these go in two requests.
   return [
-    ...apiUserRequests(conn, username),
+    ...apiUserRequests(conn, username, { self, login: true }),
     queryRequest(conn, REF.permset, permissionSetQuery()),
-    queryRequest(conn, REF.assignments, oncehubAssignmentsOfUserQuery(username)),
+    queryRequest(conn, REF.groups, groupComponentsQuery()),
     ...BOOKING_OBJECTS.map((object) => describeRequest(conn, describeRef(object), object)),
     queryRequest(conn, REF.duplicateRules, DUPLICATE_RULES_QUERY),
     ...(needsAssignmentRules(setup) ? [queryRequest(conn, REF.assignmentRules, ASSIGNMENT_RULES_QUERY)] : []),
@@ -102,20 +109,28 @@ const toolingRequests = (conn: Connection): SubRequest[] => [
 type RestFacts = Pick<
   DoctorFacts,
   'org' | 'apiUserFacts' | 'describes' | 'duplicateRules' | 'assignmentRules' | 'bookingOwners'
-> & { permissionSet: Fetched<OncehubPermissionSet | undefined>; apiUserAssigned: Fetched<boolean> };
+> &
+  Pick<InstallationReads, 'permissionSet' | 'apiUserAssigned' | 'apiUserAssignedVia'>;
+
+/** Whether the user's sets include the permission set, directly or (only) through a group: then that group's label. */
+function holding(sets: readonly SalesforceRecord[], permsetId: string, groups: ReadonlyMap<string, string>): { assigned: boolean; via?: string } {
+  const vias = sets.map((set) => assignmentVia({ PermissionSetId: set.Id, PermissionSetGroupId: set.PermissionSetGroupId }, permsetId, groups));
+  if (vias.includes(undefined)) return { assigned: true };
+  const via = vias.find((v): v is string => typeof v === 'string');
+  return via ? { assigned: true, via } : { assigned: false };
+}
 
 async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>): Promise<RestFacts> {
   const records = async (ref: string): Promise<SalesforceRecord[]> => (await subQuery(conn, answers, ref)).records;
   const permissionSet = await read(async () => pickPermissionSet(await records(REF.permset)));
-  const assignments = await read(() => records(REF.assignments));
-  const apiUserAssigned: Fetched<boolean> = !permissionSet.ok
-    ? permissionSet
-    : !assignments.ok
-    ? assignments
-    : fetched(
-        !!permissionSet.value &&
-          assignments.value.some((a) => typeof a.PermissionSetId === 'string' && sameId(a.PermissionSetId, permissionSet.value!.id))
-      );
+  // The sets that reach the API user (profile, permission sets, group aggregates) against OnceHub's set and its groups.
+  const held = await read(async () => {
+    const sets = await records(USER_REF.sets);
+    const groups = await records(REF.groups);
+    return permissionSet.ok && permissionSet.value ? holding(sets, permissionSet.value.id, groupsContaining(permissionSet.value.id, groups)) : { assigned: false };
+  });
+  const apiUserAssigned: Fetched<boolean> = !permissionSet.ok ? permissionSet : !held.ok ? held : fetched(held.value.assigned);
+  const apiUserAssignedVia = held.ok ? held.value.via : undefined;
   const describes = {} as Record<BookingObject, Fetched<ObjectFields>>;
   for (const object of BOOKING_OBJECTS) {
     describes[object] = await read(() => parseDescribe(object, subBody<Record<string, unknown>>(answers, describeRef(object))));
@@ -125,6 +140,7 @@ async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>
     apiUserFacts: await read(() => parseApiUserFacts(conn, answers)),
     permissionSet,
     apiUserAssigned,
+    ...(apiUserAssignedVia ? { apiUserAssignedVia } : {}),
     describes,
     duplicateRules: await read(async () => parseDuplicateRules(await records(REF.duplicateRules))),
     assignmentRules: answers.has(REF.assignmentRules)
@@ -200,11 +216,17 @@ export async function gatherFacts(conn: Connection, request: GatherRequest): Pro
   }
   if (rest.status === 'rejected') throw toSfError(rest.reason, request.target);
   if (tooling.status === 'rejected') throw toSfError(tooling.reason, request.target);
-  const { permissionSet, apiUserAssigned, ...restFacts } = rest.value;
+  const { permissionSet, apiUserAssigned, apiUserAssignedVia, ...restFacts } = rest.value;
   return {
     ...request,
     ...restFacts,
     validationRules: tooling.value.validationRules,
-    installation: { package: tooling.value.package, permissionSet, apiUserAssigned, layouts: tooling.value.layouts },
+    installation: {
+      package: tooling.value.package,
+      permissionSet,
+      apiUserAssigned,
+      ...(apiUserAssignedVia ? { apiUserAssignedVia } : {}),
+      layouts: tooling.value.layouts,
+    },
   };
 }

@@ -38,6 +38,7 @@ function installationFacts(facts: DoctorFacts): InstallationFacts {
     package: installation.package,
     permissionSet: installation.permissionSet.ok ? installation.permissionSet.value : undefined,
     apiUserAssigned: installation.apiUserAssigned.ok && installation.apiUserAssigned.value,
+    ...(installation.apiUserAssignedVia ? { apiUserAssignedVia: installation.apiUserAssignedVia } : {}),
     layouts: installation.layouts.ok ? installation.layouts.value : undefined,
   };
 }

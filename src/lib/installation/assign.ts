@@ -14,6 +14,9 @@ import {
 } from '../org/requests.js';
 import {
   assignmentsForUsersQuery,
+  assignmentVia,
+  groupComponentsQuery,
+  groupsContaining,
   type OncehubPermissionSet,
   permissionSetQuery,
   pickPermissionSet,
@@ -25,12 +28,14 @@ const messages = Messages.loadMessages('plugin-oncehub', 'installation');
 const commandMessages = Messages.loadMessages('plugin-oncehub', 'oncehub.permset.assign');
 
 /**
- * Bulk, idempotent assignment of the OnceHub permission set. Cost: one Composite reads the set and every user, one
- * Composite reads the existing assignments, then one sObject Collections insert per 200 missing assignments
- * (≤ 3 + ⌈missing/200⌉ requests; the core `sf org assign permset` needs 1 + 2 per user).
+ * Bulk, idempotent assignment of the OnceHub permission set. Cost: one Composite reads the set, the groups that contain
+ * it and every user, one Composite reads the existing assignments (direct or through those groups), then one sObject
+ * Collections insert per 200 missing assignments (≤ 3 + ⌈missing/200⌉ requests for up to 800 users, also when the org
+ * answers queries in pages of 200 rows; the core `sf org assign permset` needs 1 + 2 per user).
  */
 
-export type AssigneeRow = { username: string; userId: string };
+/** `via`: the label of the permission set group through which an already-assigned user holds the set. */
+export type AssigneeRow = { username: string; userId: string; via?: string };
 export type FailedRow = { username: string; errorCode: string; message: string };
 export type AssignmentOutcome = { assigned: AssigneeRow[]; alreadyAssigned: AssigneeRow[]; failed: FailedRow[] };
 
@@ -55,6 +60,8 @@ export type AssignmentFacts = {
   users: UserFacts[];
   /** Ids of the users that already hold the permission set. */
   assignedUserIds: Set<string>;
+  /** Of those, the ones that hold it only through a permission set group: user id → the group's label. */
+  assignedVia?: Map<string, string>;
 };
 
 export type AssignmentPlan = { toInsert: UserFacts[]; outcome: AssignmentOutcome };
@@ -90,13 +97,19 @@ export function chooseAssignees(options: {
   });
 }
 
-const REF = { permset: 'permissionSet', users: 'users', assignments: 'assignments' } as const;
+const REF = { permset: 'permissionSet', groups: 'permissionSetGroups', users: 'users', assignments: 'assignments' } as const;
 
 /**
  * Encoded size of one IN list. The whole query URI must stay under Salesforce's ~16 KB, so 12 KB leaves room for the
  * rest of the query; larger lists than soql.ts's default mean fewer queries, and up to five fit one Composite.
  */
 const IN_CLAUSE_CHARS = 12_000;
+
+/**
+ * Values per IN list: a query answer's page size is the org's choice, and real orgs may page at 200 rows. Lists of at
+ * most 200 users give answers of at most 200 rows (one row per user), so no list needs a query-more round trip.
+ */
+const IN_CLAUSE_VALUES = 200;
 
 const parseUser = (r: SalesforceRecord): UserFacts => ({
   id: String(r.Id),
@@ -118,24 +131,36 @@ export async function fetchAssignmentFacts(
   usernames: readonly string[],
   permsetNameOverride?: string
 ): Promise<AssignmentFacts> {
-  const userChunks = chunkForInClause(usernames, IN_CLAUSE_CHARS);
+  const userChunks = chunkForInClause(usernames, IN_CLAUSE_CHARS, IN_CLAUSE_VALUES);
   const first = await sendComposite(conn, [
     queryRequest(conn, REF.permset, permissionSetQuery(permsetNameOverride)),
+    queryRequest(conn, REF.groups, groupComponentsQuery(permsetNameOverride)),
     ...userChunks.map((chunk, i) => queryRequest(conn, `${REF.users}${i}`, usersByUsernameQuery(chunk))),
   ]);
   const permissionSet = pickPermissionSet((await subQuery(conn, first, REF.permset)).records);
   const users = await recordsOf(conn, first, REF.users, userChunks.length);
-  const facts: AssignmentFacts = { permissionSet, users: users.map(parseUser), assignedUserIds: new Set() };
+  const facts: AssignmentFacts = { permissionSet, users: users.map(parseUser), assignedUserIds: new Set(), assignedVia: new Map() };
   if (!permissionSet || facts.users.length === 0) return facts;
+  const groups = groupsContaining(permissionSet.id, (await subQuery(conn, first, REF.groups)).records);
 
-  const idChunks = chunkForInClause(facts.users.map((u) => u.id), IN_CLAUSE_CHARS);
+  const idChunks = chunkForInClause(facts.users.map((u) => u.id), IN_CLAUSE_CHARS, IN_CLAUSE_VALUES);
   const second = await sendComposite(
     conn,
-    idChunks.map((chunk, i) => queryRequest(conn, `${REF.assignments}${i}`, assignmentsForUsersQuery(permissionSet.id, chunk)))
+    idChunks.map((chunk, i) =>
+      queryRequest(conn, `${REF.assignments}${i}`, assignmentsForUsersQuery(permissionSet.id, chunk, [...groups.keys()]))
+    )
   );
+  const direct = new Set<string>();
   for (const row of await recordsOf(conn, second, REF.assignments, idChunks.length)) {
-    facts.assignedUserIds.add(String(row.AssigneeId));
+    const via = assignmentVia(row, permissionSet.id, groups);
+    const userId = String(row.AssigneeId);
+    if (via === null) continue;
+    facts.assignedUserIds.add(userId);
+    if (via === undefined) direct.add(userId);
+    else facts.assignedVia!.set(userId, via);
   }
+  // A user who has the set both directly and through a group holds it directly.
+  for (const userId of direct) facts.assignedVia!.delete(userId);
   return facts;
 }
 
@@ -173,7 +198,8 @@ export function planAssignments(usernames: readonly string[], facts: AssignmentF
         message: messages.getMessage('assign.user-inactive', [user.username]),
       });
     } else if (facts.assignedUserIds.has(user.id)) {
-      plan.outcome.alreadyAssigned.push({ username: user.username, userId: user.id });
+      const via = facts.assignedVia?.get(user.id);
+      plan.outcome.alreadyAssigned.push({ username: user.username, userId: user.id, ...(via ? { via } : {}) });
     } else {
       plan.toInsert.push(user);
     }

@@ -18,6 +18,8 @@ export type InstallationFacts = {
   permissionSet: OncehubPermissionSet | undefined;
   /** Whether the API user holds `permissionSet` (false when there is no set). */
   apiUserAssigned: boolean;
+  /** The permission set group through which the API user holds the set, when only that way. */
+  apiUserAssignedVia?: string;
   /** Event layouts in use and the package fields each lacks; undefined = could not be read. */
   layouts: Array<{ name: string; missing: string[] }> | undefined;
 };
@@ -44,6 +46,9 @@ export function judgePackage(pkg: PackageDetection, ctx: InstallationContext): C
 export function judgePermissionSet(facts: InstallationFacts, ctx: InstallationContext): Check {
   const id = 'permset-assigned';
   const { permissionSet } = facts;
+  if (permissionSet && facts.apiUserAssigned && facts.apiUserAssignedVia) {
+    return pass(id, title(id), text(`${id}.pass.group`, [ctx.apiUsername, permissionSet.label, facts.apiUserAssignedVia]));
+  }
   if (permissionSet && facts.apiUserAssigned) {
     return pass(id, title(id), text(`${id}.pass`, [ctx.apiUsername, permissionSet.label]));
   }

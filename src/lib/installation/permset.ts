@@ -1,6 +1,7 @@
 import { quote, quoteList } from '../soql.js';
 import type { SalesforceRecord } from '../org/requests.js';
 import { ONCEHUB_NAMESPACE, sameNamespace } from './package.js';
+import { sameId } from '../connection/state.js';
 
 /**
  * Installation step 2: the package's permission set. Its API name is not documented (domain.md §16), so it is found by
@@ -27,8 +28,8 @@ export function splitNamespace(fullName: string): { namespace?: string; name: st
   return at > 0 ? { namespace: fullName.slice(0, at), name: fullName.slice(at + 2) } : { name: fullName };
 }
 
-/** The SOQL that finds OnceHub's permission set, by namespace + label, or by the `--permset-name` override. */
-export function permissionSetQuery(nameOverride?: string): string {
+/** The WHERE conditions that find OnceHub's permission set, by namespace + label, or by the `--permset-name` override. */
+function permissionSetWhere(nameOverride?: string): string {
   const where = ['IsOwnedByProfile = false'];
   if (nameOverride) {
     const { namespace, name } = splitNamespace(nameOverride);
@@ -37,7 +38,34 @@ export function permissionSetQuery(nameOverride?: string): string {
   } else {
     where.push(`NamespacePrefix = ${quote(ONCEHUB_NAMESPACE)}`, `Label IN ${quoteList(ONCEHUB_PERMSET_LABELS)}`);
   }
-  return `SELECT ${PERMSET_FIELDS} FROM PermissionSet WHERE ${where.join(' AND ')}`;
+  return where.join(' AND ');
+}
+
+/** The SOQL that finds OnceHub's permission set, by namespace + label, or by the `--permset-name` override. */
+export function permissionSetQuery(nameOverride?: string): string {
+  return `SELECT ${PERMSET_FIELDS} FROM PermissionSet WHERE ${permissionSetWhere(nameOverride)}`;
+}
+
+/**
+ * The permission set groups that contain the candidate sets (salesforce-api.md §3.14): a user assigned such a group
+ * holds the set. Needs no set id, so it travels with `permissionSetQuery()`; rows are matched to the picked set after.
+ */
+export function groupComponentsQuery(nameOverride?: string): string {
+  return (
+    'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel FROM PermissionSetGroupComponent ' +
+    `WHERE PermissionSetId IN (SELECT Id FROM PermissionSet WHERE ${permissionSetWhere(nameOverride)})`
+  );
+}
+
+/** The groups (id → label) that contain the permission set, from `groupComponentsQuery()`'s rows. */
+export function groupsContaining(permsetId: string, components: readonly SalesforceRecord[]): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const c of components) {
+    if (!sameId(String(c.PermissionSetId), permsetId) || typeof c.PermissionSetGroupId !== 'string') continue;
+    const label = (c.PermissionSetGroup as Record<string, unknown> | null | undefined)?.MasterLabel;
+    groups.set(c.PermissionSetGroupId.slice(0, 15), typeof label === 'string' ? label : c.PermissionSetGroupId);
+  }
+  return groups;
 }
 
 const labelRank = (label: unknown): number => {
@@ -72,16 +100,23 @@ export function pickPermissionSet(records: readonly SalesforceRecord[]): Oncehub
 export const usersByUsernameQuery = (usernames: readonly string[]): string =>
   'SELECT Id, Username, IsActive, Profile.UserLicense.Name FROM User ' + `WHERE Username IN ${quoteList(usernames)}`;
 
-/** The existing assignments of one permission set among some users. */
-export const assignmentsForUsersQuery = (permsetId: string, userIds: readonly string[]): string =>
-  `SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE PermissionSetId = ${quote(permsetId)} ` +
-  `AND AssigneeId IN ${quoteList(userIds)}`;
+/**
+ * The existing assignments among some users of one permission set, directly or through one of the groups that contain
+ * it (a group assignment stores the group's id; its PermissionSetId is the group's aggregate set).
+ */
+export const assignmentsForUsersQuery = (permsetId: string, userIds: readonly string[], groupIds: readonly string[] = []): string =>
+  'SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment ' +
+  `WHERE AssigneeId IN ${quoteList(userIds)} AND ` +
+  (groupIds.length
+    ? `(PermissionSetId = ${quote(permsetId)} OR PermissionSetGroupId IN ${quoteList(groupIds)})`
+    : `PermissionSetId = ${quote(permsetId)}`);
 
 /**
- * A user's assignments of OnceHub's sets, by username, so a report can fetch it in the same Composite as
- * `permissionSetQuery()` (no permission set id needed yet) and compare the ids afterwards.
+ * How an assignment row gives the set: directly (undefined), or through a group (its label); null when it does not.
+ * Ids are compared on their 15-character form.
  */
-export const oncehubAssignmentsOfUserQuery = (username: string): string =>
-  'SELECT Id, AssigneeId, PermissionSetId FROM PermissionSetAssignment ' +
-  `WHERE Assignee.Username = ${quote(username)} AND PermissionSet.IsOwnedByProfile = false ` +
-  `AND PermissionSet.NamespacePrefix = ${quote(ONCEHUB_NAMESPACE)}`;
+export function assignmentVia(row: SalesforceRecord, permsetId: string, groups: ReadonlyMap<string, string>): string | undefined | null {
+  const groupId = typeof row.PermissionSetGroupId === 'string' ? row.PermissionSetGroupId.slice(0, 15) : undefined;
+  if (groupId && groups.has(groupId)) return groups.get(groupId);
+  return typeof row.PermissionSetId === 'string' && sameId(row.PermissionSetId, permsetId) ? undefined : null;
+}

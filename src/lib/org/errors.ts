@@ -102,7 +102,7 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
     case 'SessionRefused':
       return messages.createError('error.SessionRefused', [who], [ctx.alias || ctx.username, ctx.username], err as Error);
     case 'ApiDisabledForOrg':
-      return messages.createError('error.ApiDisabledForOrg', [who]);
+      return messages.createError('error.ApiDisabledForOrg', [who], [ctx.username]);
     case 'ApiDisabledForUser':
       return messages.createError('error.ApiDisabledForUser', [ctx.username], [ctx.username]);
     case 'RequestLimitExceeded':

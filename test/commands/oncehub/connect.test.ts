@@ -71,16 +71,18 @@ describe('oncehub connect', () => {
   });
 
   describe('a user who meets every requirement', () => {
-    it('connects in one Composite request carrying the org, user and profile-access queries', async () => {
+    it('connects in one Composite request carrying the org, user, its permission sets and its own effective access', async () => {
       const result = await Connect.run(['--target-org', 'oncehub-api']);
 
       expect(prod.requests).to.have.length(1);
       expect(prod.requests[0].method).to.equal('POST');
       expect(prod.requests[0].url).to.match(/\/services\/data\/v\d+\.0\/composite$/);
-      expect(prod.soql).to.have.length(3);
+      expect(prod.soql).to.have.length(5);
       expect(prod.soql[0]).to.match(/FROM Organization$/);
       expect(prod.soql[1]).to.include(`FROM User WHERE Username = '${API_USER}'`);
-      expect(prod.soql[2]).to.include(`FROM PermissionSet WHERE IsOwnedByProfile = true`);
+      expect(prod.soql[2]).to.include(`FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = '${API_USER}')`);
+      expect(prod.soql[3]).to.match(/FROM UserPermissionAccess$/);
+      expect(prod.soql[4]).to.include('FROM UserEntityAccess WHERE UserId = ');
       expect(result).to.deep.include({
         environment: 'production',
         alias: 'oncehub-api',
@@ -145,8 +147,8 @@ describe('oncehub connect', () => {
       { id: 'user-active', user: { IsActive: false }, message: /is inactive/, fix: /tick Active/ },
       { id: 'user-license', user: { licenseName: 'Salesforce Platform' }, message: /"Salesforce Platform" user license/, fix: /User License "Salesforce"/ },
       { id: 'user-profile', user: { profileName: 'Standard User' }, message: /"Standard User" profile/, fix: /System Administrator/ },
-      { id: 'api-enabled', user: { apiEnabled: false }, message: /does not have API Enabled/, fix: /API Enabled/ },
-      { id: 'modify-all-data', user: { modifyAllData: false }, message: /does not have Modify All Data/, fix: /Modify All Data/ },
+      { id: 'api-enabled', user: { apiEnabled: false }, message: /nor any permission set or group of .* grants API Enabled/, fix: /API Enabled/ },
+      { id: 'modify-all-data', user: { modifyAllData: false }, message: /nor any permission set or group of .* grants Modify All Data/, fix: /Modify All Data/ },
     ];
     for (const { id, user, message, fix } of cases) {
       it(`${id}: fails with its fix, exits 1 and records nothing`, async () => {
@@ -173,10 +175,10 @@ describe('oncehub connect', () => {
       const table = ux.table.firstCall.args[0] as { data: Array<Record<string, string>> };
       const failed = table.data.filter((r) => r.status === '✗');
       expect(failed).to.have.length(1);
-      expect(failed[0].title).to.equal('Profile has Modify All Data');
+      expect(failed[0].title).to.equal('API user has Modify All Data');
       expect(failed[0].result).to.equal(
-        'The "System Administrator" profile does not have Modify All Data.\nFix: In Setup > Users > Profiles > ' +
-          'System Administrator > Edit, tick Administrative Permissions > Modify All Data (or use --mode advanced-secure with a customised profile).'
+        `Neither the "System Administrator" profile nor any permission set or group of ${API_USER} grants Modify All Data.\nFix: In Setup > Users > Profiles > ` +
+          `System Administrator > Edit, tick Administrative Permissions > Modify All Data, or assign ${API_USER} a permission set that grants it (or use --mode advanced-secure with a customised profile).`
       );
       const last = String(ux.log.lastCall.args[0]);
       expect(last).to.include('Not connected: fix the failed checks and run connect again');
@@ -271,7 +273,7 @@ describe('oncehub connect', () => {
       expect(prod.requests).to.have.length(1);
       const subrequests = (JSON.parse(prod.requests[0].body!) as { compositeRequest: Array<{ url: string }> }).compositeRequest;
       expect(subrequests.map((r) => r.url.replace(/^\/services\/data\/v\d+\.0/, '').split('?')[0])).to.deep.equal([
-        '/query', '/query', '/query', '/sobjects/Lead/describe', '/sobjects/Account/describe', '/sobjects/Contact/describe', '/sobjects/Case/describe',
+        '/query', '/query', '/query', '/query', '/query', '/sobjects/Lead/describe', '/sobjects/Account/describe', '/sobjects/Contact/describe', '/sobjects/Case/describe',
       ]);
       const access = result.checks.find((c) => c.id === 'object-access')!;
       expect(access).to.deep.include({ status: 'pass', message: `${API_USER} can read, create, edit and delete Leads, Accounts, Contacts and Cases.` });
@@ -423,9 +425,9 @@ describe('oncehub connect', () => {
     });
   });
 
-  describe('a user whose API calls Salesforce refuses (API_CURRENTLY_DISABLED)', () => {
+  describe('a user whose API calls Salesforce refuses (403 API_DISABLED_FOR_ORG: no API Enabled, or an org without API)', () => {
     beforeEach(() => {
-      prod.fault = apiError('API_CURRENTLY_DISABLED', 'API is disabled for this User', 403);
+      prod.fault = apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403);
     });
 
     it('reports api-enabled failing and skips what cannot be read, exit 1, nothing recorded', async () => {
@@ -439,7 +441,8 @@ describe('oncehub connect', () => {
         'modify-all-data': 'skip',
       });
       const apiEnabled = result.checks.find((c) => c.id === 'api-enabled')!;
-      expect(apiEnabled.message).to.include('API_CURRENTLY_DISABLED');
+      expect(apiEnabled.message).to.include('API_DISABLED_FOR_ORG');
+      expect(apiEnabled.message).to.include("the user lacks the API Enabled permission (on its profile and every permission set and group), or the org's edition has no API access");
       expect(apiEnabled.fix).to.include(`sf oncehub doctor --target-org <admin alias> --api-user ${API_USER}`);
       for (const skipped of result.checks.filter((c) => c.status === 'skip')) {
         expect(skipped.message).to.include('without API access');
@@ -471,13 +474,6 @@ describe('oncehub connect', () => {
 
   describe('org-level failures become errors with actions, never raw errors', () => {
     const cases: Array<{ what: string; fault: unknown; name: string; message: RegExp; action: RegExp }> = [
-      {
-        what: 'API disabled for the org',
-        fault: apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403),
-        name: 'ApiDisabledForOrgError',
-        message: /no API access \(API_DISABLED_FOR_ORG\)/,
-        action: /Professional Edition/,
-      },
       {
         what: 'an expired session',
         fault: apiError('INVALID_SESSION_ID', 'Session expired or invalid', 401),
@@ -535,7 +531,7 @@ describe('oncehub connect', () => {
     const result = await Connect.run(['--target-org', QUOTED_USER]);
 
     expect(prod.soql[1]).to.include("WHERE Username = 'o\\'brien@acme.example'");
-    expect(prod.soql[2]).to.include("WHERE Username = 'o\\'brien@acme.example'");
+    expect(prod.soql[2]).to.include("WHERE Assignee.Username = 'o\\'brien@acme.example'");
     expect(result.connectedAt).to.be.a('string');
   });
 });

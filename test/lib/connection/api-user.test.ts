@@ -55,8 +55,8 @@ describe('connection/api-user', () => {
       ['user-license', { licenseName: 'Chatter Free' }, /"Chatter Free" user license/],
       ['user-license', { licenseName: null }, /"none" user license/],
       ['user-profile', { profileName: 'Standard User' }, /"Standard User" profile/],
-      ['api-enabled', { apiEnabled: false }, /does not have API Enabled/],
-      ['modify-all-data', { modifyAllData: false }, /does not have Modify All Data/],
+      ['api-enabled', { apiEnabled: false }, /^Neither the "System Administrator" profile nor any permission set or group of api@acme\.example grants API Enabled/],
+      ['modify-all-data', { modifyAllData: false }, /grants Modify All Data/],
     ];
     for (const [id, overrides, message] of failures) {
       it(`standard: ${id} fails alone, with a fix, for ${JSON.stringify(overrides)}`, () => {
@@ -99,6 +99,51 @@ describe('connection/api-user', () => {
       expect(check.message).to.include('--api-user api@acme.example');
     });
 
+    it('user-active tells a frozen user from an inactive one', () => {
+      const frozen = byId(judgeApiUser('api@acme.example', facts({ isFrozen: true }), 'standard'))['user-active'];
+      expect(frozen.status).to.equal('fail');
+      expect(frozen.message).to.match(/^api@acme\.example is frozen/);
+      expect(frozen.fix).to.include('Unfreeze');
+      const inactive = byId(judgeApiUser('api@acme.example', facts({ isActive: false, isFrozen: true }), 'standard'))['user-active'];
+      expect(inactive.message).to.equal('api@acme.example is inactive.');
+    });
+
+    it('each passing permission says where it comes from: profile, permission set or group', () => {
+      const grantedBy = {
+        apiEnabled: ['the permission set "OnceHub API Access"'],
+        modifyAllData: ['the profile "Custom Admin"', 'the permission set group "Admins"'],
+        editEvent: ['the profile "Custom Admin"'],
+        objectAccess: ['the profile "Custom Admin"', 'the permission set "OnceHub API Access"'],
+      };
+      const checks = byId(judgeApiUser('api@acme.example', facts({ grantedBy, objectAccessSource: 'sets' }), 'standard'));
+      expect(checks['api-enabled'].message).to.equal('api@acme.example has API Enabled, from the permission set "OnceHub API Access".');
+      expect(checks['modify-all-data'].message).to.equal(
+        'api@acme.example has Modify All Data, from the profile "Custom Admin" and the permission set group "Admins".'
+      );
+      const secure = byId(judgeApiUser('api@acme.example', facts({ grantedBy, objectAccessSource: 'sets' }), 'advanced-secure'));
+      expect(secure['edit-events'].message).to.equal('api@acme.example has Edit Events, from the profile "Custom Admin".');
+      expect(secure['object-access'].message).to.equal(
+        'api@acme.example can read, create, edit and delete Leads, Accounts, Contacts and Cases, through the profile "Custom Admin" and the permission set "OnceHub API Access".'
+      );
+    });
+
+    it('without sources (effective permissions only) a passing permission names the user', () => {
+      expect(byId(judgeApiUser('api@acme.example', facts(), 'standard'))['api-enabled'].message).to.equal('api@acme.example has API Enabled.');
+    });
+
+    it('object-access across the sets names what the union lacks', () => {
+      const objectAccess = { ...facts().objectAccess, Case: { ...full, Delete: false } };
+      const check = byId(judgeApiUser('api@acme.example', facts({ objectAccess, objectAccessSource: 'sets' }), 'advanced-secure'))['object-access'];
+      expect(check.message).to.equal('api@acme.example lacks, across its profile, permission sets and groups: Delete on Case.');
+      expect(check.fix).to.include('or assign api@acme.example a permission set that grants them');
+    });
+
+    it('user-profile stays a check of the profile itself, whatever the sets grant', () => {
+      const grantedBy = { apiEnabled: ['the permission set "X"'], modifyAllData: ['the permission set "X"'], editEvent: [], objectAccess: [] };
+      const check = byId(judgeApiUser('api@acme.example', facts({ profileName: 'Custom Admin', grantedBy }), 'standard'))['user-profile'];
+      expect(check.status).to.equal('fail');
+    });
+
     it('a missing user fails user-active and skips the rest', () => {
       const checks = judgeApiUser('ghost@acme.example', undefined, 'standard');
       expect(checks.map((c) => c.status)).to.deep.equal(['fail', 'skip', 'skip', 'skip', 'skip']);
@@ -115,6 +160,8 @@ describe('connection/api-user', () => {
       ['edit-events', 'skip'],
       ['object-access', 'skip'],
     ]);
+    expect(checks[2].message).to.include('API_DISABLED_FOR_ORG');
+    expect(checks[2].message).to.include("the user lacks the API Enabled permission (on its profile and every permission set and group), or the org's edition has no API access");
     expect(checks[2].fix).to.include('sf oncehub doctor --target-org <admin alias> --api-user api@acme.example');
     expect(checks.filter((c) => c.status === 'skip').every((c) => c.fix === undefined && /without API access/.test(c.message))).to.be.true;
   });
@@ -135,11 +182,19 @@ describe('connection/api-user', () => {
       return { org: await parseOrgFacts(conn, answers), user: await parseApiUserFacts(conn, answers) };
     }
 
-    it('sends three queries, quoting the username', async () => {
+    it('sends three queries, quoting the username, and more on request: own effective access, login', async () => {
       await read("o'neil\\x@acme.example");
       expect(fake.soql).to.have.length(3);
       expect(fake.soql[1]).to.match(/ FROM User WHERE Username = 'o\\'neil\\\\x@acme\.example'$/);
-      expect(fake.soql[2]).to.include("ProfileId IN (SELECT ProfileId FROM User WHERE Username = 'o\\'neil\\\\x@acme.example')");
+      expect(fake.soql[2]).to.include("FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = 'o\\'neil\\\\x@acme.example')");
+      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
+      const soql = apiUserRequests(conn, 'api@acme.example', { self: { userId: "005'x" }, login: true }).map((r) => decodeURIComponent(r.url.split('q=')[1]));
+      expect(soql).to.have.length(6);
+      expect(soql[3]).to.equal('SELECT PermissionsApiEnabled, PermissionsModifyAllData, PermissionsEditEvent FROM UserPermissionAccess');
+      expect(soql[4]).to.equal(
+        "SELECT EntityDefinitionId, IsReadable, IsCreatable, IsEditable, IsDeletable FROM UserEntityAccess WHERE UserId = '005\\'x' AND EntityDefinitionId IN ('Lead','Account','Contact','Case')"
+      );
+      expect(soql[5]).to.equal("SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN (SELECT Id FROM User WHERE Username = 'api@acme.example')");
     });
 
     it('reads the org, the user, its profile permissions and object access', async () => {
@@ -170,9 +225,59 @@ describe('connection/api-user', () => {
       expect(user?.objectAccess.Lead.Read).to.be.false;
     });
 
-    it('keeps facts read from the profile as they were (no source field)', async () => {
+    it('reads the union of the profile, permission sets and groups, with where each permission comes from', async () => {
+      fake.data.users = [
+        goodUser('api@acme.example', {
+          profileName: 'OnceHub Minimal Access',
+          apiEnabled: false,
+          modifyAllData: false,
+          editEvent: false,
+          objectPerms: { Lead: 'R' },
+          permissionSets: [
+            { Id: '0PS5g0000000ApiAAA', label: 'OnceHub API Access', apiEnabled: true, editEvent: true, objectPerms: { Lead: 'RCED', Account: 'RCED', Contact: 'RCED' } },
+            { Id: '0PS5g0000000GrpAAA', label: 'ignored', group: 'Support Team', objectPerms: { Case: 'RCED' } },
+          ],
+        }),
+      ];
       const { user } = await read('api@acme.example');
-      expect(user).to.not.have.property('objectAccessSource');
+      expect(user).to.deep.include({ apiEnabled: true, modifyAllData: false, editEvent: true, objectAccessSource: 'sets' });
+      expect(user?.grantedBy).to.deep.equal({
+        apiEnabled: ['the permission set "OnceHub API Access"'],
+        modifyAllData: [],
+        editEvent: ['the permission set "OnceHub API Access"'],
+        objectAccess: ['the profile "OnceHub Minimal Access"', 'the permission set "OnceHub API Access"', 'the permission set group "Support Team"'],
+      });
+      expect(Object.values(user!.objectAccess).every((a) => a.Read && a.Create && a.Edit && a.Delete)).to.be.true;
+    });
+
+    it('reads the frozen flag from UserLogin when asked, and leaves it out when UserLogin is hidden', async () => {
+      fake.data.users = [goodUser('api@acme.example', { frozen: true })];
+      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
+      const answers = await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { login: true }));
+      expect(await parseApiUserFacts(conn, answers)).to.deep.include({ isFrozen: true, isActive: true });
+      // The fake takes the checked user as the caller: without View Setup it may not read UserLogin.
+      fake.data.users = [goodUser('api@acme.example', { frozen: true, viewSetup: false })];
+      const hidden = await parseApiUserFacts(conn, await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { login: true })));
+      expect(hidden).to.not.have.property('isFrozen');
+    });
+
+    it('a caller that may not read its sets: its own UserPermissionAccess and UserEntityAccess, no sources', async () => {
+      fake.data.users = [
+        goodUser('api@acme.example', {
+          viewSetup: false,
+          apiEnabled: false,
+          objectPerms: {},
+          permissionSets: [{ Id: '0PS5g0000000ApiAAA', label: 'API', apiEnabled: true, objectPerms: { Lead: 'RCED', Account: 'R' } }],
+        }),
+      ];
+      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
+      const answers = await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { self: { userId: '0055g00000ApiUsAAA' } }));
+      const user = await parseApiUserFacts(conn, answers);
+      expect(fake.requests).to.have.length(1);
+      expect(user).to.deep.include({ apiEnabled: true, objectAccessSource: 'describe' });
+      expect(user).to.not.have.property('grantedBy');
+      expect(user?.objectAccess.Lead).to.deep.equal({ Read: true, Create: true, Edit: true, Delete: true });
+      expect(user?.objectAccess.Account).to.deep.equal({ Read: true, Create: false, Edit: false, Delete: false });
     });
 
     it('marks object access unreadable, not an error, when permission sets are hidden and no describes were sent', async () => {
@@ -198,7 +303,7 @@ describe('connection/api-user', () => {
         compositeResponse: [
           { referenceId: 'org', httpStatusCode: 200, body: { totalSize: 0, done: true, records: [] } },
           { referenceId: 'apiUser', httpStatusCode: 200, body: { totalSize: 1, done: true, records: [{ Id: '005x', Username: 'api@acme.example', Profile: null }] } },
-          { referenceId: 'apiUserAccess', httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }] },
+          { referenceId: 'apiUserPermissionSets', httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }] },
         ],
       };
       const err = await read('api@acme.example').catch((e: Error) => e);

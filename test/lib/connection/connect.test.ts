@@ -159,20 +159,20 @@ describe('connection/connect', () => {
       expect(facts.user).to.deep.include({ username: 'api@acme.example', isActive: true, profileName: 'System Administrator' });
     });
 
-    it('fetchConnectFacts: API_CURRENTLY_DISABLED on the request is a finding, not an error', async () => {
-      fake.fault = apiError('API_CURRENTLY_DISABLED', 'API is disabled for this User', 403);
-      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false });
+    it('fetchConnectFacts: API_DISABLED_FOR_ORG on the request (REST\'s answer to a user without API Enabled) is a finding', async () => {
+      fake.fault = apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403);
+      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_DISABLED_FOR_ORG' });
     });
 
-    it('fetchConnectFacts: API_CURRENTLY_DISABLED on a subrequest is the same finding', async () => {
+    it('fetchConnectFacts: API_CURRENTLY_DISABLED (the SOAP form) on a subrequest is the same finding', async () => {
       fake.fault = {
-        compositeResponse: ['org', 'apiUser', 'apiUserAccess'].map((referenceId) => ({
+        compositeResponse: ['org', 'apiUser', 'apiUserPermissionSets'].map((referenceId) => ({
           referenceId,
           httpStatusCode: 403,
           body: [{ errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' }],
         })),
       };
-      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false });
+      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_CURRENTLY_DISABLED' });
     });
 
     it('fetchConnectFacts: other failures become SfErrors with actions', async () => {

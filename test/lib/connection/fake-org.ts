@@ -3,17 +3,22 @@ import { MockTestOrgData } from '@salesforce/core/testSetup';
 import {
   apiUserRecord,
   type ApiUserRow,
+  effectiveAccess,
   fullAccess,
   type OrganizationRow,
   organizationRecord,
-  profilePermissionSet,
   queryResult,
+  userEntityAccessRecords,
+  userLoginRecord,
+  userPermissionAccessRecord,
+  userPermissionSetRecords,
 } from '../../fakes/records.js';
 import {
   apiError,
   checkCompositeLimits,
   compositeAnswer,
   errorAnswer,
+  inList,
   isApiError,
   isComposite,
   literalAfter,
@@ -99,12 +104,21 @@ export class FakeOrg {
 
   private query(soql: string, caller: FakeUser | undefined): unknown {
     if (/FROM Organization$/.test(soql)) return queryResult([organizationRecord(this.data.org)]);
-    const username = literalAfter(soql, 'Username');
+    const username = literalAfter(soql, 'Username') ?? literalAfter(soql, 'Assignee.Username');
     const user = this.data.users.find((u) => u.Username.toLowerCase() === username?.toLowerCase());
-    // PermissionSet first: its semi-join also contains "FROM User WHERE".
-    if (/\) FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN \(SELECT ProfileId FROM User WHERE /.test(soql)) {
+    // The user's permission sets: Salesforce hides PermissionSet from callers without View Setup.
+    if (/ FROM PermissionSet WHERE Id IN \(SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee\.Username = /.test(soql)) {
       if (caller && !caller.viewSetup) throw apiError('INVALID_TYPE', "sObject type 'PermissionSet' is not supported.");
-      return queryResult(user ? [profilePermissionSet(user.objectPerms)] : []);
+      return queryResult(user ? userPermissionSetRecords(user) : []);
+    }
+    if (/FROM UserPermissionAccess$/.test(soql)) return queryResult(caller ? [userPermissionAccessRecord(caller)] : []);
+    if (/FROM UserEntityAccess WHERE UserId = /.test(soql)) {
+      const subject = this.data.users.find((u) => u.Id === literalAfter(soql, 'UserId'));
+      return queryResult(subject ? userEntityAccessRecords(subject, inList(soql, 'EntityDefinitionId') ?? []) : []);
+    }
+    if (/FROM UserLogin WHERE UserId IN \(SELECT Id FROM User WHERE Username = /.test(soql)) {
+      if (caller && !caller.viewSetup) throw apiError('INVALID_TYPE', "sObject type 'UserLogin' is not supported.");
+      return queryResult(user ? [userLoginRecord(user)] : []);
     }
     if (/^SELECT [^()]* FROM User WHERE Username = /.test(soql)) return queryResult(user ? [apiUserRecord(user)] : []);
     throw new Error(`FakeOrg cannot answer: ${soql}`);
@@ -113,7 +127,7 @@ export class FakeOrg {
 
 /** A describe as the caller sees it: CRUD flags follow its access; an object it cannot read does not exist for it. */
 function describeOf(object: string, caller: FakeUser | undefined): unknown {
-  const access = caller?.objectPerms[object] ?? '';
+  const access = caller ? effectiveAccess(caller).objectPerms[object] ?? '' : '';
   if (!access.includes('R')) throw apiError('NOT_FOUND', 'The requested resource does not exist', 404);
   return {
     name: object,

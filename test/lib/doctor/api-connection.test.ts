@@ -33,10 +33,12 @@ describe('doctor/api-connection', () => {
       expect(check.fix).to.include('account executive');
     });
 
-    it('fails when the org has no API', () => {
-      const check = judgeApiAccess(notFetched(failure), true);
+    it('fails when the calls of the user sf is logged in as are refused, naming both causes and the admin run', () => {
+      const check = judgeApiAccess(notFetched(failure), 'api@acme.example');
       expect(check.status).to.equal('fail');
       expect(check.message).to.include('API_DISABLED_FOR_ORG');
+      expect(check.message).to.include("the org's edition has no API access, or api@acme.example lacks the API Enabled permission");
+      expect(check.fix).to.include('sf oncehub doctor --target-org <admin alias> --api-user api@acme.example');
     });
 
     it('warns when the org could not be read', () => {

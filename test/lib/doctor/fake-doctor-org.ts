@@ -10,8 +10,11 @@ import {
   PROD_ORG_ID,
   productionOrg,
   profileLayoutRecord,
-  profilePermissionSet,
   queryResult as result,
+  userEntityAccessRecords,
+  userLoginRecord,
+  userPermissionAccessRecord,
+  userPermissionSetRecords,
 } from '../../fakes/records.js';
 import {
   type Answer,
@@ -56,8 +59,8 @@ export type DoctorOrgData = {
   users: DoctorUser[];
   packages: Array<{ namespace: string; name: string }>;
   permissionSets: Array<{ Id: string; Name: string; Label: string; NamespacePrefix: string | null }>;
-  /** Assignments by username. */
-  assignments: Array<{ username: string; PermissionSetId: string }>;
+  /** Assignments by username: of a permission set, or (with `group`) of a group that contains it. */
+  assignments: Array<{ username: string; PermissionSetId: string; group?: { Id: string; label: string } }>;
   layouts: Array<{ Id: string; Name: string; profiles: string[]; fields: string[] }>;
   objects: Record<BookingObject, DescribeField[]>;
   validationRules: Array<{ object: string; name: string; errorMessage: string }>;
@@ -273,9 +276,38 @@ export class FakeDoctorOrg {
   private query(soql: string, tooling: boolean): unknown {
     const { data } = this;
     if (/FROM Organization$/.test(soql)) return result([organizationRecord(data.org)]);
-    if (/FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN \(SELECT ProfileId FROM User WHERE Username = /.test(soql)) {
+    // Before the other PermissionSet and PermissionSetAssignment queries: this one contains both names.
+    if (/ FROM PermissionSet WHERE Id IN \(SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee\.Username = /.test(soql)) {
+      const user = this.user(literalAfter(soql, 'Assignee.Username'));
+      if (!user) return result([]);
+      const held = data.assignments.filter((a) => same(a.username, user.Username));
+      const sets = held.map((a) => {
+        const ps = data.permissionSets.find((p) => p.Id === a.PermissionSetId);
+        return a.group ? { Id: `0PS${a.group.Id.slice(3)}`, label: a.group.label, group: a.group.label } : { Id: a.PermissionSetId, label: ps?.Label ?? '' };
+      });
+      return result(userPermissionSetRecords({ ...user, permissionSets: [...(user.permissionSets ?? []), ...sets] }).map((r) => this.groupIdsOf(r)));
+    }
+    if (/FROM PermissionSetGroupComponent WHERE PermissionSetId IN \(SELECT Id FROM PermissionSet WHERE IsOwnedByProfile = false/.test(soql)) {
+      const labels = inList(soql, 'Label');
+      const ids = new Set(data.permissionSets.filter((p) => labels.includes(p.Label)).map((p) => p.Id));
+      const groups = data.assignments.flatMap((a) => (a.group && ids.has(a.PermissionSetId) ? [{ ...a.group, PermissionSetId: a.PermissionSetId }] : []));
+      return result(
+        groups.map((g) => ({
+          attributes: attributes('PermissionSetGroupComponent'),
+          PermissionSetId: g.PermissionSetId,
+          PermissionSetGroupId: g.Id,
+          PermissionSetGroup: { attributes: attributes('PermissionSetGroup'), MasterLabel: g.label },
+        }))
+      );
+    }
+    if (/FROM UserPermissionAccess$/.test(soql)) return result([userPermissionAccessRecord(data.users[0])]);
+    if (/FROM UserEntityAccess WHERE UserId = /.test(soql)) {
+      const user = data.users.find((u) => u.Id === literalAfter(soql, 'UserId'));
+      return result(user ? userEntityAccessRecords(user, inList(soql, 'EntityDefinitionId')) : []);
+    }
+    if (/FROM UserLogin WHERE UserId IN \(SELECT Id FROM User WHERE Username = /.test(soql)) {
       const user = this.user(literalAfter(soql, 'Username'));
-      return result(user ? [profilePermissionSet(user.objectPerms)] : []);
+      return result(user ? [userLoginRecord(user)] : []);
     }
     if (/^SELECT [^()]* FROM User WHERE Username = /.test(soql)) {
       const user = this.user(literalAfter(soql, 'Username'));
@@ -290,11 +322,6 @@ export class FakeDoctorOrg {
       const labels = inList(soql, 'Label');
       const sets = data.permissionSets.filter((p) => p.NamespacePrefix === literalAfter(soql, 'NamespacePrefix') && labels.includes(p.Label));
       return result(sets.map((p) => ({ attributes: attributes('PermissionSet'), ...p, LicenseId: null, License: null })));
-    }
-    if (/FROM PermissionSetAssignment WHERE Assignee\.Username = /.test(soql)) {
-      const username = literalAfter(soql, 'Assignee.Username') ?? '';
-      const rows = data.assignments.filter((a) => same(a.username, username));
-      return result(rows.map((a, i) => ({ attributes: attributes('PermissionSetAssignment'), Id: `0Pa5g00000000${i}AAA`, AssigneeId: this.user(a.username)?.Id, PermissionSetId: a.PermissionSetId })));
     }
     if (/FROM DuplicateRule WHERE IsActive = true/.test(soql)) {
       const objects = inList(soql, 'SobjectType');
@@ -347,6 +374,13 @@ export class FakeDoctorOrg {
       );
     }
     throw new Error(`FakeDoctorOrg cannot answer: ${soql}`);
+  }
+
+  /** An aggregate set's PermissionSetGroupId as the assignment named it. */
+  private groupIdsOf(record: unknown): unknown {
+    const r = record as { PermissionSetGroupId: string | null; PermissionSetGroup: { MasterLabel: string } | null };
+    const group = this.data.assignments.find((a) => a.group && a.group.label === r.PermissionSetGroup?.MasterLabel)?.group;
+    return group ? { ...r, PermissionSetGroupId: group.Id } : r;
   }
 
   private user(username: string | undefined): DoctorUser | undefined {

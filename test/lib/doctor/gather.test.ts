@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { DoctorFacts } from '../../../src/lib/doctor/facts.js';
 import { gatherFacts, type GatherRequest } from '../../../src/lib/doctor/gather.js';
 import { sfLogin } from '../connection/fake-org.js';
-import { ADMIN, API_USER, apiError, completedOrg, FakeDoctorOrg, ORG_ID, PACKAGE_FIELDS } from './fake-doctor-org.js';
+import { ADMIN, API_USER, apiError, completedOrg, FakeDoctorOrg, ONCEHUB_PERMSET, ORG_ID, PACKAGE_FIELDS } from './fake-doctor-org.js';
 
 const path = (url: string): string => new URL(url, 'http://x').pathname.replace(/^\/services\/data\/v\d+\.0/, '');
 
@@ -47,19 +47,18 @@ describe('doctor/gather', () => {
         });
       const rest = org.orgRequests.map((r, i) => i).filter((i) => !org.orgRequests[i].url.includes('/tooling/'));
       const tooling = org.orgRequests.map((r, i) => i).filter((i) => org.orgRequests[i].url.includes('/tooling/'));
-      expect(byComposite(rest[0])).to.deep.equal([
-        'Organization',
-        'User',
-        'PermissionSet',
-        'PermissionSet',
-        'PermissionSetAssignment',
+      // The user's permission sets (profile-owned, regular, group aggregates), its login (frozen?), OnceHub's set and
+      // the groups that contain it.
+      expect(byComposite(rest[0])).to.deep.equal(['Organization', 'User', 'PermissionSet', 'UserLogin', 'PermissionSet']);
+      expect(byComposite(rest[1])).to.deep.equal([
+        'PermissionSetGroupComponent',
         '/sobjects/Lead/describe',
         '/sobjects/Contact/describe',
         '/sobjects/Account/describe',
         '/sobjects/Event/describe',
         '/sobjects/Case/describe',
+        'DuplicateRule',
       ]);
-      expect(byComposite(rest[1])).to.deep.equal(['DuplicateRule']);
       expect(byComposite(tooling[0])).to.deep.equal(['InstalledSubscriberPackage', 'ProfileLayout', 'ValidationRule']);
       expect(byComposite(tooling[1])).to.deep.equal(['/tooling/sobjects/Layout/00h5g000000EvLaAAA']);
 
@@ -82,6 +81,31 @@ describe('doctor/gather', () => {
       expect(org.soql.find((q) => q.includes('Username IN'))).to.include("Username IN ('o\\'brien@acme.example','rep1@acme.example')");
       expect(facts.assignmentRules).to.deep.equal({ ok: true, value: [{ object: 'Lead', name: 'Standard Lead Assignment' }] });
       expect(facts.bookingOwners?.ok && facts.bookingOwners.value.map((o) => o.username)).to.deep.equal(['rep1@acme.example']);
+    });
+
+    it('checking the logged-in user itself adds its own effective permissions: 10 queries at most, still 4 requests', async () => {
+      await gather({
+        apiUser: { username: ADMIN, source: 'authenticated' },
+        setup: { path: 's.json', file: { creationRules: { lead: { new: { owner: 'assignment-rules' } } }, bookingPageOwners: ['rep1@acme.example'] } },
+      });
+      expect(org.orgRequests).to.have.length(4);
+      expect(org.soql.filter((q) => q.endsWith('FROM UserPermissionAccess'))).to.have.length(1);
+      expect(org.soql).to.have.length(10 + 3);
+    });
+
+    it('a user who holds the OnceHub set only through a group holds it, via that group', async () => {
+      org.data.assignments = [{ username: API_USER, PermissionSetId: ONCEHUB_PERMSET.Id, group: { Id: '0PG5g0000000OneAAA', label: 'OnceHub Users' } }];
+      const facts = await gather();
+      expect(facts.installation.apiUserAssigned).to.deep.equal({ ok: true, value: true });
+      expect(facts.installation.apiUserAssignedVia).to.equal('OnceHub Users');
+      org.data.assignments = [];
+      expect((await gather()).installation.apiUserAssigned).to.deep.equal({ ok: true, value: false });
+    });
+
+    it('reads the frozen flag of the checked user', async () => {
+      org.data.users = org.data.users.map((u) => (u.Username === API_USER ? { ...u, frozen: true } : u));
+      const facts = await gather();
+      expect(facts.apiUserFacts.ok && facts.apiUserFacts.value?.isFrozen).to.equal(true);
     });
 
     it('reads two layouts in one request and skips the layout request when no layout is in use', async () => {

@@ -35,6 +35,13 @@ export function apiUserFacts(overrides: Partial<ApiUserFacts> = {}): ApiUserFact
     modifyAllData: true,
     editEvent: true,
     objectAccess: { Lead: full, Account: full, Contact: full, Case: full },
+    objectAccessSource: 'sets',
+    grantedBy: {
+      apiEnabled: ['the profile "System Administrator"'],
+      modifyAllData: ['the profile "System Administrator"'],
+      editEvent: ['the profile "System Administrator"'],
+      objectAccess: ['the profile "System Administrator"'],
+    },
     ...overrides,
   };
 }

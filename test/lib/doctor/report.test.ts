@@ -126,7 +126,7 @@ describe('doctor/report', () => {
       expect(checks.filter((c) => c.status !== 'skip').map((c) => [c.id, c.status])).to.deep.equal([['api-access', 'fail']]);
       expect(report.phases.map((p) => p.status)).to.deep.equal(['fail', 'skip', 'skip', 'skip', 'skip']);
       expect(report.progress.done).to.equal(0);
-      expect(report.phases[2].checks[0].message).to.equal('Not checked: the org has no API access.');
+      expect(report.phases[2].checks[0].message).to.equal(`Not checked: Salesforce refuses API calls from ${ADMIN} (API_DISABLED_FOR_ORG), so nothing in the org could be read.`);
       expect(report.apiUser).to.equal(null);
       expect(exitCodeOf(report)).to.equal(1);
     });

@@ -181,7 +181,53 @@ describe('installation/assign', () => {
       conn = await login.getConnection();
     }
 
-    it('reads the set, 500 long usernames and their assignments in two requests, with no URI near 16 KB', async () => {
+    it('reads the set, its groups, 500 users in IN-lists of at most 200 (no query-more at 200-row pages) and their assignments in two requests', async () => {
+      const users = Array.from({ length: 500 }, (_, i) => user(i + 1));
+      await connect(
+        installationOrg({ users, assignments: users.slice(0, 120).map((u, i) => ({ Id: `0Pa${i}`, AssigneeId: u.Id, PermissionSetId: ONCEHUB_PERMSET.Id })) })
+      );
+
+      const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
+
+      expect(fake.requests).to.have.length(2);
+      const userLists = fake.soql.filter((q) => q.includes('FROM User')).map((q) => inList(q, 'Username') ?? []);
+      expect(userLists.map((l) => l.length)).to.deep.equal([200, 200, 100]);
+      const idLists = fake.soql.filter((q) => q.includes('FROM PermissionSetAssignment')).map((q) => inList(q, 'AssigneeId') ?? []);
+      expect(idLists.map((l) => l.length)).to.deep.equal([200, 200, 100]);
+      expect(fake.soql.filter((q) => q.includes('FROM PermissionSetGroupComponent'))).to.have.length(1);
+      expect(result.assignedUserIds.size).to.equal(120);
+    });
+
+    it('counts users who hold the set through a group that contains it, with the group label', async () => {
+      const users = [user(1), user(2), user(3)];
+      await connect(
+        installationOrg({
+          users,
+          groups: [{ Id: '0PG5g000000GrpAAA', label: 'OnceHub Users', permissionSetIds: [ONCEHUB_PERMSET.Id] }],
+          assignments: [
+            { Id: '0Pa1', AssigneeId: users[0].Id, PermissionSetId: '0PS5g000000AggAAA', PermissionSetGroupId: '0PG5g000000GrpAAA' },
+            { Id: '0Pa2', AssigneeId: users[1].Id, PermissionSetId: '0PS5g000000AggAAA', PermissionSetGroupId: '0PG5g000000GrpAAA' },
+            { Id: '0Pa3', AssigneeId: users[1].Id, PermissionSetId: ONCEHUB_PERMSET.Id },
+          ],
+        })
+      );
+
+      const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
+
+      expect(fake.requests).to.have.length(2);
+      expect(fake.soql.find((q) => q.includes('FROM PermissionSetAssignment'))).to.include("PermissionSetGroupId IN ('0PG5g000000GrpA')");
+      expect([...result.assignedUserIds]).to.have.members([users[0].Id, users[1].Id]);
+      // Held directly as well: no "via".
+      expect([...(result.assignedVia ?? [])]).to.deep.equal([[users[0].Id, 'OnceHub Users']]);
+      const plan = planAssignments(users.map((u) => u.Username), result);
+      expect(plan.outcome.alreadyAssigned).to.deep.equal([
+        { username: users[0].Username, userId: users[0].Id, via: 'OnceHub Users' },
+        { username: users[1].Username, userId: users[1].Id },
+      ]);
+      expect(plan.toInsert.map((u) => u.username)).to.deep.equal([users[2].Username]);
+    });
+
+    it('reads the set, 500 long usernames and their assignments in three requests at most, with no URI near 16 KB', async () => {
       const long = (n: number): string => `a.rather.long.username.for.testing.${n}@subsidiary.acme-corporation.example`;
       const users = Array.from({ length: 500 }, (_, i) => user(i + 1, { Username: long(i + 1) }));
       await connect(
@@ -190,7 +236,8 @@ describe('installation/assign', () => {
 
       const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
 
-      expect(fake.requests).to.have.length(2);
+      // 12 KB IN-lists of long usernames: 4 user queries + the set + its groups need two Composites, then one more.
+      expect(fake.requests).to.have.length(3);
       expect(fake.requests.every((r) => r.method === 'POST' && /\/composite$/.test(r.url))).to.equal(true);
       const userQueries = fake.soql.filter((q) => q.includes('FROM User'));
       expect(userQueries.length).to.be.greaterThan(1);

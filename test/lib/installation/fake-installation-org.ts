@@ -40,7 +40,10 @@ export type FakePackage = { namespace: string | null; name: string; versionId: s
 export type FakeInstallationData = {
   users: FakeUser[];
   permissionSets: FakePermissionSet[];
-  assignments: Array<{ Id: string; AssigneeId: string; PermissionSetId: string }>;
+  /** A group assignment has the group's id and, as its PermissionSetId, the group's aggregate set. */
+  assignments: Array<{ Id: string; AssigneeId: string; PermissionSetId: string; PermissionSetGroupId?: string }>;
+  /** Permission set groups with the sets they contain. */
+  groups?: Array<{ Id: string; label: string; permissionSetIds: string[] }>;
   layouts: FakeLayout[];
   /** QualifiedApiName of the ScheduleOnce fields that exist on Event. */
   eventFields: string[];
@@ -185,11 +188,36 @@ export class FakeInstallationOrg {
         const wanted = new Set((inList(soql, 'Username') ?? []).map((u) => u.toLowerCase()));
         return query(this.data.users.filter((u) => wanted.has(u.Username.toLowerCase())).map(userRecord));
       }
+      case 'PermissionSetGroupComponent': {
+        const candidates = new Set(this.permissionSets(soql).map((p) => p.Id));
+        const rows = (this.data.groups ?? []).flatMap((g) =>
+          g.permissionSetIds
+            .filter((id) => candidates.has(id))
+            .map((id) => ({
+              attributes: attributes('PermissionSetGroupComponent'),
+              PermissionSetId: id,
+              PermissionSetGroupId: g.Id,
+              PermissionSetGroup: { attributes: attributes('PermissionSetGroup'), MasterLabel: g.label },
+            }))
+        );
+        return query(rows);
+      }
       case 'PermissionSetAssignment': {
         const permsetId = literalAfter(soql, 'PermissionSetId');
         const ids = new Set(inList(soql, 'AssigneeId') ?? []);
-        const rows = this.data.assignments.filter((a) => a.PermissionSetId === permsetId && ids.has(a.AssigneeId));
-        return query(rows.map((a) => ({ attributes: attributes('PermissionSetAssignment'), Id: a.Id, AssigneeId: a.AssigneeId })));
+        const groupIds = new Set((inList(soql, 'PermissionSetGroupId') ?? []).map((id) => id.slice(0, 15)));
+        const rows = this.data.assignments.filter(
+          (a) => ids.has(a.AssigneeId) && (a.PermissionSetId === permsetId || (a.PermissionSetGroupId && groupIds.has(a.PermissionSetGroupId.slice(0, 15))))
+        );
+        return query(
+          rows.map((a) => ({
+            attributes: attributes('PermissionSetAssignment'),
+            Id: a.Id,
+            AssigneeId: a.AssigneeId,
+            PermissionSetId: a.PermissionSetId,
+            PermissionSetGroupId: a.PermissionSetGroupId ?? null,
+          }))
+        );
       }
       case 'InstalledSubscriberPackage':
         return query(this.data.packages.map(packageRecord), true);

@@ -48,6 +48,14 @@ describe('installation/judge', () => {
   });
 
   describe('permset-assigned', () => {
+    it('passes for a user who holds the set through a permission set group, naming the group', () => {
+      const check = byId({ ...healthy(), apiUserAssignedVia: 'OnceHub Users' })['permset-assigned'];
+      expect(check.status).to.equal('pass');
+      expect(check.message).to.equal(
+        'api@acme.example has the permission set "OnceHub connector for Salesforce" through the permission set group "OnceHub Users".'
+      );
+    });
+
     it('fails with the exact assign command when the API user lacks the set', () => {
       const check = byId({ ...healthy(), apiUserAssigned: false })['permset-assigned'];
       expect(check.status).to.equal('fail');

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import {
   assignmentsForUsersQuery,
+  assignmentVia,
+  groupComponentsQuery,
+  groupsContaining,
   ONCEHUB_PERMSET_LABELS,
-  oncehubAssignmentsOfUserQuery,
   permissionSetQuery,
   pickPermissionSet,
   splitNamespace,
@@ -101,16 +103,38 @@ describe('installation/permset', () => {
 
     it('reads the existing assignments of one set for a list of users', () => {
       const soql = assignmentsForUsersQuery('0PS000000000001AAA', ['005000000000001AAA', '005000000000002AAA']);
-      expect(soql).to.match(/^SELECT Id, AssigneeId FROM PermissionSetAssignment WHERE /);
+      expect(soql).to.match(/^SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE /);
       expect(literalAfter(soql, 'PermissionSetId')).to.equal('0PS000000000001AAA');
       expect(inList(soql, 'AssigneeId')).to.deep.equal(['005000000000001AAA', '005000000000002AAA']);
+      expect(soql).to.not.include('PermissionSetGroupId IN');
     });
 
-    it("reads a user's OnceHub assignments by username, for one-Composite reports", () => {
-      const soql = oncehubAssignmentsOfUserQuery("o'brien@acme.example");
-      expect(literalAfter(soql, 'Assignee.Username')).to.equal("o'brien@acme.example");
-      expect(literalAfter(soql, 'PermissionSet.NamespacePrefix')).to.equal('ScheduleOnce');
-      expect(soql).to.include('PermissionSet.IsOwnedByProfile = false');
+    it('also reads assignments of the groups that contain the set (no semi-join inside OR: SOQL refuses that)', () => {
+      const soql = assignmentsForUsersQuery('0PS000000000001AAA', ['005000000000001AAA'], ['0PG000000000001']);
+      expect(soql).to.include("(PermissionSetId = '0PS000000000001AAA' OR PermissionSetGroupId IN ('0PG000000000001'))");
+    });
+
+    it('finds the groups containing the candidate sets with the same conditions as the set query, quoting an override', () => {
+      expect(groupComponentsQuery()).to.equal(
+        'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel FROM PermissionSetGroupComponent WHERE PermissionSetId IN ' +
+          `(SELECT Id FROM PermissionSet WHERE ${permissionSetQuery().split(' WHERE ')[1]})`
+      );
+      expect(literalAfter(groupComponentsQuery("ns__o'x"), 'Name')).to.equal("o'x");
+    });
+
+    it('groupsContaining keeps the groups of the picked set, by 15-character id, with their labels', () => {
+      const groups = groupsContaining('0PS000000000001AAA', [
+        { PermissionSetId: '0PS000000000001', PermissionSetGroupId: '0PG000000000001AAA', PermissionSetGroup: { MasterLabel: 'OnceHub Users' } },
+        { PermissionSetId: '0PS000000000002AAA', PermissionSetGroupId: '0PG000000000002AAA', PermissionSetGroup: { MasterLabel: 'Other' } },
+      ]);
+      expect([...groups]).to.deep.equal([['0PG000000000001', 'OnceHub Users']]);
+    });
+
+    it('assignmentVia: direct (undefined), through a group (its label), or not at all (null)', () => {
+      const groups = new Map([['0PG000000000001', 'OnceHub Users']]);
+      expect(assignmentVia({ PermissionSetId: '0PS000000000001AAA', PermissionSetGroupId: null }, '0PS000000000001AAA', groups)).to.equal(undefined);
+      expect(assignmentVia({ PermissionSetId: '0PS000000000009AAA', PermissionSetGroupId: '0PG000000000001AAA' }, '0PS000000000001AAA', groups)).to.equal('OnceHub Users');
+      expect(assignmentVia({ PermissionSetId: '0PS000000000009AAA', PermissionSetGroupId: '0PG000000000002AAA' }, '0PS000000000001AAA', groups)).to.equal(null);
     });
   });
 });

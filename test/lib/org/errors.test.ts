@@ -31,11 +31,11 @@ describe('org/errors', () => {
         actions: /sf org login web/,
       },
       {
-        what: 'an org without API',
+        what: 'API_DISABLED_FOR_ORG: an org without API, or a user without API Enabled (REST answers both alike)',
         err: apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403),
         name: 'ApiDisabledForOrgError',
-        message: /oncehub-api has no API access/,
-        actions: /Enterprise, Unlimited, Performance or Developer Edition/,
+        message: /refuses API calls from oncehub-api \(API_DISABLED_FOR_ORG\): either the org has no API access, or the user lacks the API Enabled permission/,
+        actions: /--api-user api@acme\.example.*Enterprise, Unlimited, Performance or Developer Edition/s,
       },
       {
         what: 'a user without API Enabled',

@@ -148,12 +148,12 @@ export class FakeSetupOrg {
 
   private own(sub: Sub): SubAnswer | undefined {
     const soql = soqlOf(sub.url) ?? '';
-    if (/FROM PermissionSetAssignment WHERE PermissionSetId = /.test(soql)) {
+    if (/FROM PermissionSetAssignment WHERE AssigneeId IN /.test(soql)) {
       const permsetId = literalAfter(soql, 'PermissionSetId');
       const ids = inList(soql, 'AssigneeId');
       const rows = this.data.assignments
-        .filter((a) => a.PermissionSetId === permsetId)
-        .map((a, i) => ({ attributes: { type: 'PermissionSetAssignment' }, Id: `0Pa5g00000000${i}AAA`, AssigneeId: this.userId(a.username) }))
+        .filter((a) => a.PermissionSetId === permsetId && !a.group)
+        .map((a, i) => ({ attributes: { type: 'PermissionSetAssignment' }, Id: `0Pa5g00000000${i}AAA`, AssigneeId: this.userId(a.username), PermissionSetId: a.PermissionSetId }))
         .filter((a) => a.AssigneeId && ids.includes(a.AssigneeId));
       return answer(sub.referenceId, 200, query(rows));
     }
