@@ -54,7 +54,9 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
 
     const requests = s.emulator.log.dataRequests();
     expect(requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['POST /services/data/v66.0/composite']);
-    expect(requests[0].subrequests?.map((sub) => sub.soql?.split(' FROM ')[1]?.split(' ')[0])).to.have.length(3);
+    // Org, user, its permission sets (profile, sets, groups) and its own UserPermissionAccess (UserEntityAccess too
+    // when sf knows the user's id; an access-token login does not record it).
+    expect(requests[0].subrequests).to.have.length(4);
     expect(s.emulator.log.writes()).to.have.length(0);
 
     const state = s.stateFile()!;
@@ -73,7 +75,7 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
     expect(run.exitCode, run.stderr).to.equal(0);
     expect(run.stdout).to.include(`Org:      Acme Corporation (${s.emulator.org.orgId}), production`);
     expect(run.stdout).to.include(`API user: ${ADMIN_USERNAME}, standard mode`);
-    expect(run.stdout).to.match(/✓ │ Profile has Modify All Data/);
+    expect(run.stdout).to.match(/✓ │ API user has Modify All Data/);
     expect(run.stdout).to.include(`Connected ${ADMIN_USERNAME} as the OnceHub API user for production.`);
   });
 
@@ -90,7 +92,7 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
     expect(statuses(json)).to.deep.include({ 'user-profile': 'fail', 'modify-all-data': 'fail', 'api-enabled': 'pass' });
     expect(json.json?.result).to.not.have.property('connectedAt');
     expect(human.exitCode).to.equal(1);
-    expect(human.stdout).to.match(/✗ │ Profile has Modify All Data/);
+    expect(human.stdout).to.match(/✗ │ API user has Modify All Data/);
     expect(human.stdout).to.include('Fix: In Setup > Users > Profiles > Custom Admin - No MAD > Edit');
     expect(human.stdout).to.include('Not connected: fix the failed checks and run connect again: sf oncehub connect --target-org no-mad --production');
     expectCleanError(human);
@@ -105,8 +107,42 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
 
     expect(human.exitCode).to.equal(1);
     expect(human.stdout).to.not.include('│');
-    expect(human.stdout).to.match(/✗\s+Profile has Modify All Data/);
+    expect(human.stdout).to.match(/✗\s+API user has Modify All Data/);
     expect(human.stdout).to.match(/Fix: In Setup > Users > Profiles > Custom Admin - No MAD/);
+  });
+
+  it('advanced-secure: a minimal profile plus a permission set granting API Enabled, Edit Events and CRUD passes, saying where each comes from', async () => {
+    const apiUser = 'api@acme.example';
+    const s = await open(scenarios.base().withApiUser(apiUser, { profile: 'Standard User' }).apiUserAdvancedSecureViaPermissionSet(), apiUser, 'api');
+
+    const run = await s.sf(['oncehub', 'connect', '-o', 'api', '--mode', 'advanced-secure', '--json']);
+
+    expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+    expect(statuses(run)).to.deep.equal({ 'user-active': 'pass', 'user-license': 'pass', 'api-enabled': 'pass', 'edit-events': 'pass', 'object-access': 'pass' });
+    const message = (id: string): string => run.json?.result.checks.find((c: { id: string }) => c.id === id).message as string;
+    expect(message('api-enabled')).to.equal(`${apiUser} has API Enabled, from the permission set "OnceHub API Access".`);
+    expect(message('edit-events')).to.equal(`${apiUser} has Edit Events, from the permission set "OnceHub API Access".`);
+    expect(message('object-access')).to.include('through the permission set "OnceHub API Access"');
+    expect(s.emulator.log.dataRequests()).to.have.length(1);
+    expect(JSON.parse(s.stateFile()!)).to.have.nested.property('production.username', apiUser);
+  });
+
+  it('a user frozen after login: the refused session is a clear error naming frozen users, exit 1, nothing recorded', async () => {
+    const s = await open(scenarios.base());
+    const adminId = s.emulator.org.requireUser(ADMIN_USERNAME).Id;
+    for (const login of s.emulator.org.where('UserLogin', (l) => l.UserId === adminId)) s.emulator.org.update('UserLogin', login.Id, { IsFrozen: true });
+
+    const json = await s.sf(['oncehub', 'connect', '-o', 'oncehub-api', '--json']);
+    const human = await s.sf(['oncehub', 'connect', '-o', 'oncehub-api']);
+
+    expect(json.exitCode).to.equal(1);
+    expect(json.json?.name).to.equal('SessionRefusedError');
+    expect(json.json?.message).to.include('inactive or frozen');
+    expect(json.json?.actions?.join(' ')).to.include(`--api-user ${ADMIN_USERNAME}`);
+    expect(s.emulator.log.dataRequests().every((r) => r.status === 401)).to.equal(true);
+    expect(human.exitCode).to.equal(1);
+    expectCleanError(human);
+    expect(s.stateFile()).to.be.undefined;
   });
 
   it('turns a user whose API Enabled was removed after login into a failed api-enabled check', async () => {
@@ -131,10 +167,14 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
       'api-enabled': 'fail',
       'modify-all-data': 'skip',
     });
+    // Salesforce answers 403 API_DISABLED_FOR_ORG, as for an org without API: the check names both causes.
     const apiEnabled = run.json?.result.checks.find((c: { id: string }) => c.id === 'api-enabled');
+    expect(apiEnabled.message).to.include('API_DISABLED_FOR_ORG');
+    expect(apiEnabled.message).to.include("the user lacks the API Enabled permission (on its profile and every permission set and group), or the org's edition has no API access");
     expect(apiEnabled.fix).to.include(`sf oncehub doctor --target-org <admin alias> --api-user ${ADMIN_USERNAME}`);
+    expect(s.emulator.log.dataRequests().map((r) => `${r.status} ${r.errorCode ?? ''}`)).to.include('403 API_DISABLED_FOR_ORG');
     expect(human.exitCode).to.equal(1);
-    expect(human.stdout).to.match(/✗ │ Profile has API Enabled/);
+    expect(human.stdout).to.match(/✗ │ API user has API Enabled/);
     expectCleanError(human);
     expect(s.stateFile()).to.be.undefined;
   });
@@ -171,7 +211,8 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
     expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
     const requests = s.emulator.log.dataRequests();
     expect(requests).to.have.length(1);
-    expect(requests[0].subrequests?.map((sub) => sub.status)).to.deep.equal([200, 200, 400, 200, 200, 200, 200]);
+    // Org, user, its permission sets (hidden from it: 400 INVALID_TYPE), its UserPermissionAccess, four describes.
+    expect(requests[0].subrequests?.map((sub) => sub.status)).to.deep.equal([200, 200, 400, 200, 200, 200, 200, 200]);
     expect(run.json?.result.checks.find((c: { id: string }) => c.id === 'object-access').status).to.equal('pass');
   });
 
@@ -279,7 +320,6 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
 
   describe('org-level failures end in a clear error, exit 1, nothing recorded', () => {
     const cases: Array<{ what: string; arm: (s: Session) => void; name: string; text: string }> = [
-      { what: 'API disabled for the org', arm: (s) => s.emulator.faults.apiDisabledForOrg(), name: 'ApiDisabledForOrgError', text: 'API_DISABLED_FOR_ORG' },
       { what: 'expired session', arm: (s) => s.emulator.faults.expiredSession(), name: 'SessionRefusedError', text: 'sf org login web --alias oncehub-api' },
       { what: 'request limit', arm: (s) => s.emulator.faults.requestLimit(), name: 'RequestLimitExceededError', text: 'sf org list limits' },
       { what: 'maintenance page', arm: (s) => s.emulator.faults.maintenancePage(), name: 'HtmlPageError', text: 'status.salesforce.com' },

@@ -180,12 +180,41 @@ describe('e2e: sf oncehub doctor', function () {
       expect(check(run, 'modify-all-data').fix).to.include('Modify All Data');
     });
 
-    it('an API user without API Enabled, inspected by an admin with --api-user', async () => {
+    it('an API user without API Enabled, inspected by an admin with --api-user: the org has the API, the user lacks it', async () => {
       const s = await open(scenarios.base().apiUserWithoutApiEnabled(), OPS_ADMIN_USERNAME, 'ops');
       const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--json']);
       expect(run.exitCode).to.equal(1);
       expect(report(run).apiUser?.username).to.equal(ADMIN_USERNAME);
-      expect(statuses(run)).to.deep.include({ 'api-enabled': 'fail', 'user-active': 'pass' });
+      expect(statuses(run)).to.deep.include({ 'api-access': 'pass', 'api-enabled': 'fail', 'user-active': 'pass' });
+      expect(check(run, 'api-enabled').message).to.equal(
+        `Neither the "Custom Admin - No API" profile nor any permission set or group of ${ADMIN_USERNAME} grants API Enabled, so Salesforce refuses the API user's calls.`
+      );
+      expect(s.emulator.log.dataRequests().length, 'measured: doctor --api-user by an admin').to.be.at.most(4);
+    });
+
+    it('an org without API, by the same admin: api-access fails naming both causes, nothing else is judged', async () => {
+      const s = await open(scenarios.base().apiUserWithoutApiEnabled(), OPS_ADMIN_USERNAME, 'ops');
+      s.emulator.faults.apiDisabledForOrg();
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'api-access': 'fail', 'api-enabled': 'skip' });
+      expect(check(run, 'api-access').message).to.include(`the org's edition has no API access, or ${OPS_ADMIN_USERNAME} lacks the API Enabled permission`);
+    });
+
+    it('API Enabled, Modify All Data and object access granted by a permission set count, with where they come from', async () => {
+      const s = await open(scenarios.base().withApiUser('api@acme.example', { profile: 'Standard User' }).apiUserAdvancedSecureViaPermissionSet());
+      const run = await doctor(s, ['-o', 'acme', '--api-user', 'api@acme.example', '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'pass', 'object-access': 'pass', 'user-active': 'pass' });
+      expect(check(run, 'api-enabled').message).to.equal('api@acme.example has API Enabled, from the permission set "OnceHub API Access".');
+    });
+
+    it('a frozen API user, inspected by an admin: user-active fails saying frozen', async () => {
+      const s = await open(scenarios.base().withApiUser('api@acme.example').apiUserFrozen());
+      const run = await doctor(s, ['-o', 'acme', '--api-user', 'api@acme.example', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)['user-active']).to.equal('fail');
+      expect(check(run, 'user-active').message).to.match(/^api@acme\.example is frozen/);
+      expect(check(run, 'user-active').fix).to.include('Unfreeze');
     });
 
     it('an inactive API user, inspected by an admin', async () => {
@@ -214,6 +243,15 @@ describe('e2e: sf oncehub doctor', function () {
       const run = await doctor(s, ['-o', 'acme', '--json']);
       expect(statuses(run)).to.deep.include({ 'package-installed': 'pass', 'permset-assigned': 'fail', 'layout-fields': 'pass' });
       expect(check(run, 'permset-assigned').fix).to.equal(`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN_USERNAME}`);
+    });
+
+    it('the permission set held only through a permission set group counts, naming the group', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetViaGroup().withEventLayoutFields());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)['permset-assigned']).to.equal('pass');
+      expect(check(run, 'permset-assigned').message).to.equal(
+        `${ADMIN_USERNAME} has the permission set "OnceHub connector for Salesforce" through the permission set group "OnceHub Users".`
+      );
     });
 
     it('the legacy permission set label counts as the OnceHub permission set', async () => {

@@ -18,8 +18,8 @@ describe('e2e: sf oncehub permset assign', function () {
   this.timeout(180_000);
   let session: Session | undefined;
 
-  async function open(org: OrgBuilder, latencyMs = 0): Promise<Session> {
-    session = await startSession({ org: org.build(), latencyMs });
+  async function open(org: OrgBuilder, latencyMs = 0, batchSize?: number): Promise<Session> {
+    session = await startSession({ org: org.build(), latencyMs, batchSize });
     await session.login(ADMIN_USERNAME, 'acme');
     session.emulator.log.clear();
     return session;
@@ -72,6 +72,55 @@ describe('e2e: sf oncehub permset assign', function () {
       'POST /services/data/v66.0/composite/sobjects',
     ]);
     expect(usernames.every((u) => holders(s.emulator).has(idOf(s.emulator, u)))).to.equal(true);
+  });
+
+  for (const batchSize of [200, 2000]) {
+    it(`500 users (120 assigned) with the org paging query answers at ${batchSize} rows: ≤ 3 + ⌈380/200⌉ requests, no query-more`, async () => {
+      const s = await open(scenarios.base().withPackage().withExtraUsers(500, { assigned: 120 }), 0, batchSize);
+      const usernames = Array.from({ length: 500 }, (_, i) => `user${String(i + 1).padStart(4, '0')}@acme.example`);
+
+      const run = await s.sf(['oncehub', 'permset', 'assign', '-o', 'acme', '-b', ...usernames, '--json']);
+
+      expect(run.exitCode, run.stderr).to.equal(0);
+      expect(run.json?.result.assigned).to.have.length(380);
+      expect(run.json?.result.alreadyAssigned).to.have.length(120);
+      const requests = s.emulator.log.dataRequests();
+      // Measured: 2 Composites of reads + 2 collection inserts = 4 at both page sizes.
+      expect(requests.map((r) => `${r.method} ${r.path.replace(/^\/services\/data\/v66\.0/, '')}`)).to.deep.equal([
+        'POST /composite',
+        'POST /composite',
+        'POST /composite/sobjects',
+        'POST /composite/sobjects',
+      ]);
+      expect(requests.length).to.be.at.most(3 + Math.ceil(380 / 200));
+    });
+  }
+
+  it('1000 users (120 assigned) paged at 200 rows: still within 3 + ⌈880/200⌉ requests', async () => {
+    const s = await open(scenarios.base().withPackage().withExtraUsers(1000, { assigned: 120 }), 0, 200);
+    const usernames = Array.from({ length: 1000 }, (_, i) => `user${String(i + 1).padStart(4, '0')}@acme.example`);
+
+    const run = await s.sf(['oncehub', 'permset', 'assign', '-o', 'acme', '-b', ...usernames, '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result.assigned).to.have.length(880);
+    const requests = s.emulator.log.dataRequests();
+    expect(requests.filter((r) => /\/query\//.test(r.path)), 'query-more calls').to.have.length(0);
+    expect(requests.length).to.be.at.most(3 + Math.ceil(880 / 200));
+  });
+
+  it('lists a user holding the set through a permission set group under alreadyAssigned with via, and writes nothing', async () => {
+    const s = await open(scenarios.base().withPackage().withPermsetViaGroup({ usernames: ['jane.doe@acme.example'] }));
+
+    const run = await s.sf(['oncehub', 'permset', 'assign', '-o', 'acme', '-b', 'jane.doe@acme.example', '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result.assigned).to.deep.equal([]);
+    expect(run.json?.result.alreadyAssigned).to.deep.equal([
+      { username: 'jane.doe@acme.example', userId: idOf(s.emulator, 'jane.doe@acme.example'), via: 'OnceHub Users' },
+    ]);
+    expect(s.emulator.log.writes()).to.have.length(0);
+    expect(s.emulator.log.dataRequests().length).to.be.at.most(2);
   });
 
   it('counts an assignment made between its read and its insert as already assigned', async () => {
