@@ -50,8 +50,8 @@ describe('doctor/markdown', () => {
       'API user is active (user-active)',
       'API user has the Salesforce license (user-license)',
       'API user has the System Administrator profile (user-profile)',
-      'Profile has API Enabled (api-enabled)',
-      'Profile has Modify All Data (modify-all-data)',
+      'API user has API Enabled (api-enabled)',
+      'API user has Modify All Data (modify-all-data)',
       'OnceHub connection recorded for this org and user (recorded-connection)',
       'Org has API requests left today (api-usage)',
     ]);
