@@ -83,7 +83,9 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
       { key: 'userId', name: 'User Id' },
     ] as const;
     const show = (title: string, data: AssigneeRow[]): void => {
-      if (data.length > 0) this.table({ title: messages.getMessage(title), data, columns: [...userColumns] });
+      // Users who hold the set through a permission set group get a column naming the group.
+      const via = data.some((row) => row.via) ? [{ key: 'via' as const, name: messages.getMessage('table.Via') }] : [];
+      if (data.length > 0) this.table({ title: messages.getMessage(title), data, columns: [...userColumns, ...via] });
     };
     show(result.dryRun ? 'table.WouldAssign' : 'table.Assigned', result.assigned);
     show('table.AlreadyAssigned', result.alreadyAssigned);

@@ -266,5 +266,20 @@ describe('oncehub permset assign', () => {
       expect(progress.start.called).to.equal(false);
       expect(process.exitCode).to.equal(68);
     });
+
+    it('names the permission set group of a user who holds the set through one, and inserts nothing', async () => {
+      fake.data.groups = [{ Id: '0PG5g000000GrpAAA', label: 'OnceHub Users', permissionSetIds: [ONCEHUB_PERMSET.Id] }];
+      fake.data.assignments.push({ Id: '0PaG', AssigneeId: userId(1), PermissionSetId: '0PS5g000000AggAAA', PermissionSetGroupId: '0PG5g000000GrpAAA' });
+
+      const result = await PermsetAssign.run(['-o', 'acme', '-b', 'user1@acme.example', '--json']);
+
+      expect(result.alreadyAssigned).to.deep.equal([{ username: 'user1@acme.example', userId: userId(1), via: 'OnceHub Users' }]);
+      expect(result.assigned).to.deep.equal([]);
+      expect(fake.writes).to.have.length(0);
+      await PermsetAssign.run(['-o', 'acme', '-b', 'user1@acme.example']);
+      const table = ux.table.lastCall.args[0] as { title: string; columns: Array<{ key: string; name: string }> };
+      expect(table.title).to.equal('Already assigned');
+      expect(table.columns.map((c) => c.name)).to.deep.equal(['Username', 'User Id', 'Through permission set group']);
+    });
   });
 });
