@@ -1,7 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages, StateAggregator } from '@salesforce/core';
 import { chunkForInClause } from '../soql.js';
-import { errorCodeOf } from '../org/errors.js';
+import { errorCodeOf, networkFailure } from '../org/errors.js';
 import {
   dataPath,
   expectObject,
@@ -293,15 +293,20 @@ export async function insertAssignments(
       mergeInto(outcome, readSaveResults(batch, answer as SaveResult[], permissionSet));
     } catch (err) {
       if (done === 0) throw err;
-      const errorCode = errorCodeOf(err) ?? 'UNKNOWN_ERROR';
-      const message = err instanceof Error ? err.message : String(err);
-      outcome.failed.push(...users.slice(done).map((u) => ({ username: u.username, errorCode, message })));
+      outcome.failed.push(...users.slice(done).map((u) => ({ username: u.username, ...batchFailure(err) })));
       return outcome;
     }
     done += batch.length;
     onProgress(done);
   }
   return outcome;
+}
+
+/** Why a whole insert batch failed; a dropped connection (`fetch failed`) is named by its socket code. */
+function batchFailure(err: unknown): { errorCode: string; message: string } {
+  const dropped = networkFailure(err);
+  if (dropped) return { errorCode: dropped.code, message: messages.getMessage('assign.batch-dropped', [dropped.code]) };
+  return { errorCode: errorCodeOf(err) ?? 'UNKNOWN_ERROR', message: err instanceof Error ? err.message : String(err) };
 }
 
 function notSaveResults(answer: unknown): Error {

@@ -301,6 +301,23 @@ describe('installation/assign', () => {
       expect(outcome.failed[0]).to.deep.equal({ username: 'user201@acme.example', errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
     });
 
+    it('names a later batch dropped mid-answer by its socket code, not as "TypeError: fetch failed"', async () => {
+      const users = Array.from({ length: 250 }, (_, i) => user(i + 1));
+      await connect(installationOrg({ users }));
+      let calls = 0;
+      fake.beforeInsert = (): void => {
+        calls += 1;
+        if (calls === 2) throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+      };
+
+      const outcome = await insertAssignments(conn, PERMSET, users.map((u, i) => facts(i + 1, { id: u.Id })));
+
+      expect(outcome.assigned).to.have.length(200);
+      expect(outcome.failed).to.have.length(50);
+      expect(outcome.failed[0].errorCode).to.equal('UND_ERR_SOCKET');
+      expect(outcome.failed[0].message).to.match(/connection dropped \(UND_ERR_SOCKET\).*may or may not have been saved.*Run the command again/);
+    });
+
     it('refuses an answer that is not a list of SaveResults (an HTML page)', async () => {
       await connect(installationOrg());
       fake.fault = undefined;
