@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Files the plugin writes for CI (reports, setup files) go through a temporary file in the same folder, so a reader
@@ -17,4 +19,19 @@ export async function writeFileAtomically(path: string, content: string, options
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+/**
+ * A file shipped in the package (e.g. schemas/…), found from the package root: the nearest folder holding a
+ * package.json above this module. The module sits in src/lib/ when run from sources and in a bundle chunk in lib/ when
+ * installed, so a fixed relative path would only be right in one of them.
+ */
+export function packageFile(...segments: string[]): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return join(dir, ...segments);
 }

@@ -1,18 +1,19 @@
 /**
- * End-to-end harness: the REAL `sf` binary (the @salesforce/cli devDependency) with the built plugin linked, in an
- * isolated HOME, against the project's Salesforce org emulator on 127.0.0.1. Used by the e2e tests, the demo and the
+ * End-to-end harness: the REAL `sf` binary (the @salesforce/cli devDependency) with the plugin as users get it (the
+ * packed tarball installed outside the repository, see stagedPlugin) linked, in an isolated HOME, against the project's Salesforce org emulator on 127.0.0.1. Used by the e2e tests, the demo and the
  * benchmark. Nothing here reads or writes the user's ~/.sf, and nothing leaves the loopback interface.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN_DIR = join(REPO_ROOT, 'node_modules', '.bin');
-const SF = join(BIN_DIR, 'sf');
+/** sf's own entry script, run on this process's Node (22+): the same as the `sf` shim, without a shell on Windows. */
+const SF_RUN = join(REPO_ROOT, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 
 export type SfResult = {
   exitCode: number;
@@ -59,7 +60,7 @@ function isolatedEnv(dirs: { home: string; config: string; data: string; cache: 
   }
   return {
     ...env,
-    PATH: `${BIN_DIR}:${process.env.PATH ?? ''}`,
+    PATH: `${BIN_DIR}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
     HOME: dirs.home,
     USERPROFILE: dirs.home,
     XDG_CONFIG_HOME: dirs.config,
@@ -90,8 +91,8 @@ function run(
   const started = Date.now();
   return new Promise((done) => {
     execFile(
-      SF,
-      args,
+      process.execPath,
+      ['--no-deprecation', SF_RUN, ...args],
       { env, cwd: options.cwd ?? env.HOME, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -109,55 +110,96 @@ function run(
   });
 }
 
-/**
- * A copy of the plugin as it would be installed: package.json without devDependencies (so oclif loads lib/, never
- * src/ through tsx), with lib/, messages/, schemas/ and node_modules linked from the repo. Built once per process.
- */
-let staged: { dir: string; data: string; cache: string } | undefined;
-let linking: Promise<{ dir: string; data: string; cache: string }> | undefined;
+/** What installing the packed plugin cost: measured on the staged install below. */
+export type InstallFootprint = {
+  /** The npm tarball that was installed (outside the repository). */
+  tarball: string;
+  /** Packages under the install's node_modules, the plugin itself included. */
+  packages: number;
+  /** Bytes of every file under that node_modules (apparent size). */
+  bytes: number;
+  /** Wall time of `npm install <tarball> --omit=dev`. */
+  installSeconds: number;
+};
 
-function stagePlugin(root: string): string {
-  if (!existsSync(join(REPO_ROOT, 'lib', 'commands')) || !existsSync(join(REPO_ROOT, 'oclif.manifest.json'))) {
-    throw new Error('The plugin is not built: run `npm run build` first (npm test does it).');
-  }
-  const dir = join(root, 'plugin-oncehub');
-  mkdirSync(dir, { recursive: true });
-  const pjson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  delete pjson.devDependencies;
-  delete pjson.scripts;
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(pjson, null, 2));
-  copyFileSync(join(REPO_ROOT, 'oclif.manifest.json'), join(dir, 'oclif.manifest.json'));
-  for (const name of ['lib', 'messages', 'schemas', 'node_modules']) {
-    if (existsSync(join(REPO_ROOT, name))) symlinkSync(join(REPO_ROOT, name), join(dir, name));
-  }
-  return dir;
+type Staged = { dir: string; data: string; cache: string; footprint: InstallFootprint };
+
+let staging: Promise<Staged> | undefined;
+
+/** Runs npm on the current Node (npm scripts set npm_execpath), so no shell is needed on Windows either. */
+function npm(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  const npmCli = process.env.npm_execpath;
+  const [file, argv] = npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...args]] : ['npm', args];
+  return new Promise((done, fail) => {
+    execFile(file, argv, { cwd, maxBuffer: 64 * 1024 * 1024, shell: file === 'npm' && process.platform === 'win32' }, (error, stdout, stderr) =>
+      error ? fail(new Error(`npm ${args.join(' ')} failed in ${cwd}: ${stderr || error.message}`)) : done({ stdout, stderr })
+    );
+  });
 }
 
-/** Links the staged plugin into a shared sf data folder once per process (linking costs ~1 s). */
-async function linkedPlugin(): Promise<{ dir: string; data: string; cache: string }> {
-  if (staged) return staged;
-  linking ??= (async () => {
+/** Counts the packages (folders with a package.json) and bytes under a node_modules folder. */
+function measureNodeModules(nodeModules: string): { packages: number; bytes: number } {
+  let packages = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(nodeModules, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    bytes += statSync(file).size;
+    // A package's own package.json sits right under node_modules/<name>/ or node_modules/@scope/<name>/.
+    const parts = relative(nodeModules, file).split(sep);
+    const tail = parts.slice(parts.lastIndexOf('node_modules') + 1);
+    if (entry.name === 'package.json' && (tail.length === 2 || (tail.length === 3 && tail[0].startsWith('@')))) packages++;
+  }
+  return { packages, bytes };
+}
+
+/**
+ * The plugin as a user gets it: `npm pack`, then the tarball installed with its production dependencies only in a
+ * folder outside the repository (as `sf plugins install` does: the package is a dependency of an otherwise empty
+ * project, so its devDependencies are never resolved), then `sf plugins link <that package> --no-install` into the real
+ * sf. Nothing is borrowed from the repository's node_modules. Done once per process; removed when the process exits.
+ */
+async function stagedPlugin(): Promise<Staged> {
+  staging ??= (async (): Promise<Staged> => {
+    if (!existsSync(join(REPO_ROOT, 'lib', 'commands')) || !existsSync(join(REPO_ROOT, 'oclif.manifest.json'))) {
+      throw new Error('The plugin is not built: run `npm run build` first (npm test does it).');
+    }
     const root = mkdtempSync(join(tmpdir(), 'oncehub-sf-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
     const dirs = {
       home: join(root, 'link-home'),
       config: join(root, 'link-config'),
       data: join(root, 'data'),
       cache: join(root, 'cache'),
       tmp: join(root, 'tmp'),
+      install: join(root, 'install'),
     };
     for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-    const dir = stagePlugin(root);
+
+    const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', root], REPO_ROOT)).stdout) as Array<{ filename: string }>;
+    const tarball = join(root, packed[0].filename);
+    writeFileSync(join(dirs.install, 'package.json'), JSON.stringify({ name: 'oncehub-install', private: true }));
+    const started = performance.now();
+    await npm(['install', tarball, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], dirs.install);
+    const installSeconds = (performance.now() - started) / 1000;
+    const dir = join(dirs.install, 'node_modules', 'plugin-oncehub');
+
     const linked = await run(['plugins', 'link', dir, '--no-install'], isolatedEnv(dirs));
     if (linked.exitCode !== 0) throw new Error(`sf plugins link failed: ${linked.stderr}`);
-    staged = { dir, data: dirs.data, cache: dirs.cache };
-    return staged;
+    const footprint = { tarball, installSeconds, ...measureNodeModules(join(dirs.install, 'node_modules')) };
+    return { dir, data: dirs.data, cache: dirs.cache, footprint };
   })();
-  return linking;
+  return staging;
+}
+
+/** Stages the plugin (once per process) and tells what its install cost. */
+export async function installFootprint(): Promise<InstallFootprint> {
+  return (await stagedPlugin()).footprint;
 }
 
 /** Starts an emulated org (unless one is given) and an isolated sf home linked to the built plugin. */
 export async function startSession(options: SessionOptions = {}): Promise<Session> {
-  const plugin = await linkedPlugin();
+  const plugin = await stagedPlugin();
   const emulator = options.emulator ?? (await startEmulator(options));
   const root = mkdtempSync(join(tmpdir(), 'oncehub-e2e-'));
   const dirs = {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Messages } from '@salesforce/core';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { ConnectMode } from '../connection/state.js';
+import { packageFile } from '../files.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'setup-file');
@@ -36,7 +37,7 @@ export type SetupFile = {
 };
 
 /** The published schema's location, for the "$schema" hint; the file ships in the package under schemas/. */
-export const SCHEMA_URL = new URL('../../../schemas/oncehub-setup.schema.json', import.meta.url);
+export const SCHEMA_URL = pathToFileURL(packageFile('schemas', 'oncehub-setup.schema.json'));
 
 /** `Lead.Region__c` → object + field (the schema guarantees the shape of every reference it accepted). */
 export function parseFieldRef(ref: string): { object: BookingObject; field: string } {
