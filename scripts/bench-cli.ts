@@ -1,14 +1,18 @@
 /**
- * Benchmark of two quality bars (shared/docs/product.md, "Quality bars") through the REAL sf binary (the
- * @salesforce/cli devDependency) with the built plugin linked, in an isolated HOME (test/e2e/harness.ts):
+ * Benchmark of the start-up, latency and install quality bars (shared/docs/product.md, "Quality bars") through the REAL
+ * sf binary (the @salesforce/cli devDependency) with the plugin as users get it: `npm pack`, the tarball installed with
+ * its production dependencies only in a folder outside the repository, then linked into sf (test/e2e/harness.ts).
  *
- *  1. Start-up: `sf oncehub --help` costs at most 100 ms more than a core command's help. Compared: `sf oncehub --help`
- *     vs `sf org --help`, `sf oncehub doctor --help` vs `sf org display --help`, with `sf --version` as the floor.
+ *  1. Start-up, each beside its core equivalent (bar: at most +100 ms): `sf oncehub doctor --help` vs `sf org display
+ *     --help` (help loads the command module: target-org has dynamic help), `sf oncehub status` vs `sf org list` (a
+ *     local command), `sf oncehub status --help` vs `sf org list --help`, `sf oncehub --help` vs `sf org --help`, with
+ *     `sf --version` as the floor.
  *  2. Latency: with 150 ms of simulated network delay per request, `doctor` finishes within CLI start-up + 1 s.
  *     `sf oncehub doctor -o <alias> --json` on an emulated org (the demo scenario with two Event layouts, and a completed
  *     org with the setup file, i.e. all five phases) vs `sf oncehub status --json` (same command stack, no org
  *     traffic). Also `sf oncehub connect` (one request expected), and `sf oncehub compare` on a sandbox and a production
  *     org at once (≤ 8 requests in all, same bar).
+ *  3. Install footprint of the staged install: packages, bytes, seconds of `npm install` (bars: ≤ 10 packages, ≤ 15 MB).
  *
  * A benchmark, not a test: it prints tables (stdout) and progress (stderr) and never fails on a time. It exits 1 only
  * when a command did not work at all (no result), since its timing would then mean nothing. Child processes are timed
@@ -23,13 +27,15 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_USERNAME, SANDBOX_ADMIN_USERNAME, scenarios, startEmulator, type Emulator, type OrgBuilder } from '../emulator/index.js';
 import type { LogEntry } from '../emulator/log.js';
-import { REPO_ROOT, startSession, type Session, type SfResult } from '../test/e2e/harness.js';
+import { installFootprint, REPO_ROOT, startSession, type Session, type SfResult } from '../test/e2e/harness.js';
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7) || 7);
 const WARMUPS = 1;
 const LATENCY_MS = 150;
 const STARTUP_BAR_MS = 100;
 const LATENCY_BAR_MS = 1000;
+const PACKAGES_BAR = 10;
+const MEGABYTES_BAR = 15;
 const ALIAS = 'acme';
 const SETUP_FILE = join(REPO_ROOT, 'test', 'fixtures', 'setup', 'valid.json');
 
@@ -181,9 +187,13 @@ async function startup(): Promise<{ benches: Bench[]; text: string }> {
   const version = bench('sf --version', ['--version'], (r) => r.exitCode === 0 && /@salesforce\/cli/.test(r.stdout));
   const orgHelp = bench('sf org --help', ['org', '--help'], helpOk);
   const orgDisplayHelp = bench('sf org display --help', ['org', 'display', '--help'], helpOk);
+  const orgList = bench('sf org list', ['org', 'list'], (r) => r.exitCode === 0);
+  const orgListHelp = bench('sf org list --help', ['org', 'list', '--help'], helpOk);
   const oncehubHelp = bench('sf oncehub --help', ['oncehub', '--help'], helpOk);
   const doctorHelp = bench('sf oncehub doctor --help', ['oncehub', 'doctor', '--help'], helpOk);
-  const benches = [version, orgHelp, orgDisplayHelp, oncehubHelp, doctorHelp];
+  const status = bench('sf oncehub status', ['oncehub', 'status'], (r) => r.exitCode === 0 && /production/.test(r.stdout));
+  const statusHelp = bench('sf oncehub status --help', ['oncehub', 'status', '--help'], helpOk);
+  const benches = [version, orgDisplayHelp, doctorHelp, orgList, status, orgListHelp, statusHelp, orgHelp, oncehubHelp];
   try {
     await measure(session, benches, 'start-up');
   } finally {
@@ -204,11 +214,13 @@ async function startup(): Promise<{ benches: Bench[]; text: string }> {
     [1, 2, 3, 4, 5]
   );
   const pairs: Array<[Bench, Bench]> = [
-    [oncehubHelp, orgHelp],
     [doctorHelp, orgDisplayHelp],
+    [status, orgList],
+    [statusHelp, orgListHelp],
+    [oncehubHelp, orgHelp],
   ];
   const comparisons = table(
-    ['oncehub help − core help', 'Δ median ms', 'Δ min ms', 'bar', 'within bar?'],
+    ['oncehub − core equivalent', 'Δ median ms', 'Δ min ms', 'bar', 'within bar?'],
     pairs.map(([plugin, core]) => {
       const delta = median(times(plugin)) - median(times(core));
       return [
@@ -222,8 +234,9 @@ async function startup(): Promise<{ benches: Bench[]; text: string }> {
     [1, 2]
   );
   const text =
-    `Start-up: help through the linked plugin vs core help (real sf ${RUNS} runs each after ${WARMUPS} warm-up,\n` +
-    'round-robin; wall time of the sf process; isolated HOME, plugin linked from lib/ with oclif.manifest.json)\n\n' +
+    `Start-up: the plugin's commands vs their core equivalents (real sf, ${RUNS} runs each after ${WARMUPS} warm-up,\n` +
+    'round-robin; wall time of the sf process; isolated HOME; the packed plugin installed outside the repository with\n' +
+    'its production dependencies only, then linked)\n\n' +
     `${perCommand}\n\n${comparisons}\n`;
   return { benches, text };
 }
@@ -388,17 +401,36 @@ async function latency(helpMedian: number): Promise<{ benches: Bench[]; text: st
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// 3. Install footprint
+
+async function footprint(): Promise<string> {
+  const f = await installFootprint();
+  const mb = f.bytes / 1e6;
+  const rows = [
+    ['packages (the plugin included)', String(f.packages), `≤ ${PACKAGES_BAR}`, f.packages <= PACKAGES_BAR ? 'yes' : 'NO'],
+    ['size of node_modules', `${mb.toFixed(1)} MB (${f.bytes} bytes)`, `≤ ${MEGABYTES_BAR} MB`, mb <= MEGABYTES_BAR ? 'yes' : 'NO'],
+    ['npm install --omit=dev', `${f.installSeconds.toFixed(1)} s`, '', ''],
+  ];
+  return (
+    'Install footprint: `npm pack`, then `npm install <tarball> --omit=dev` in an empty folder outside the repository\n' +
+    '(what `sf plugins install` does); packages = folders with a package.json under its node_modules, size = apparent bytes\n\n' +
+    `${table(['measure', 'value', 'bar', 'within bar?'], rows)}\n`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 async function main(): Promise<void> {
   const loadAtStart = load();
   progress(`bench-cli: ${RUNS} runs per command; load average ${loadAtStart} on ${cpus().length} CPUs`);
+  const install = await footprint(); // stages the plugin once for the whole run
   const start = await startup();
   const helpMedian = median(times(start.benches.find((b) => b.label === 'sf oncehub --help')!));
   process.stdout.write(`\n${start.text}\n`);
   const lat = await latency(helpMedian);
-  process.stdout.write(`${lat.text}\n`);
+  process.stdout.write(`${lat.text}\n${install}\n`);
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `bench-cli finished in ${seconds.toFixed(1)} s (${RUNS} runs per command, ${WARMUPS} warm-up; ${cpus().length} CPUs, ` +
