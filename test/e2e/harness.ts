@@ -43,10 +43,19 @@ export type Session = {
   stateFile(): string | undefined;
   /** Every access token this session handed out (for leak scans). */
   tokens(): string[];
+  /** The environment sf runs in (isolated HOME, XDG folders, quiet flags; sf and Node 22 first on PATH). */
+  env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 };
 
-export type SessionOptions = EmulatorOptions & { emulator?: Emulator };
+export type SessionOptions = EmulatorOptions & {
+  emulator?: Emulator;
+  /**
+   * false: sf's data folder is the session's own and has no plugin linked (for a test that installs the plugin
+   * itself, as a user does). Default: the staged plugin linked, in a data folder shared by the process's sessions.
+   */
+  linkPlugin?: boolean;
+};
 
 /** Environment that keeps sf quiet and offline (docs/toolchain.md: "Isolation and quiet"). */
 function isolatedEnv(dirs: { home: string; config: string; data: string; cache: string; tmp: string }): NodeJS.ProcessEnv {
@@ -199,23 +208,24 @@ export async function installFootprint(): Promise<InstallFootprint> {
 
 /** Starts an emulated org (unless one is given) and an isolated sf home linked to the built plugin. */
 export async function startSession(options: SessionOptions = {}): Promise<Session> {
-  const plugin = await stagedPlugin();
+  const plugin = options.linkPlugin === false ? undefined : await stagedPlugin();
   const emulator = options.emulator ?? (await startEmulator(options));
   const root = mkdtempSync(join(tmpdir(), 'oncehub-e2e-'));
   const dirs = {
     home: join(root, 'home'),
     config: join(root, 'config'),
-    data: plugin.data,
-    cache: plugin.cache,
+    data: plugin?.data ?? join(root, 'data'),
+    cache: plugin?.cache ?? join(root, 'cache'),
     tmp: join(root, 'tmp'),
   };
-  for (const d of [dirs.home, dirs.config, dirs.tmp]) mkdirSync(d, { recursive: true });
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const env = isolatedEnv(dirs);
   const issued: string[] = [];
 
   return {
     emulator,
     home: dirs.home,
+    env,
     async login(username, alias, loginOptions = {}) {
       const org = loginOptions.emulator ?? emulator;
       const token = org.tokenFor(username);
