@@ -27,7 +27,8 @@ import { Messages } from '@salesforce/core';
 import { build, type Plugin, type PluginBuild } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'lib');
+// BUNDLE_OUT: another output folder inside the repository, for experiments while lib/ is in use.
+const OUT = process.env.BUNDLE_OUT ? join(ROOT, process.env.BUNDLE_OUT) : join(ROOT, 'lib');
 const require = createRequire(join(ROOT, 'package.json'));
 
 /** Every .ts file under dir (recursively), as paths relative to ROOT with forward slashes. */
@@ -109,6 +110,21 @@ const guardRelativeLoads: Transform = (source, path) => {
   return source;
 };
 
+/**
+ * @salesforce/core's index requires every module up front (jsforce and all), although `status` or `--help` touch only
+ * Messages, ConfigFile and a few more. Its re-exports become lazy: each `require` runs when a getter is first read.
+ * (The CLI shares one copy among its own plugins; an installed plugin pays for its own on every command.)
+ */
+const lazyCoreIndex: Transform = (source, path) => {
+  if (!/[\\/]@salesforce[\\/]core[\\/]lib[\\/]index\.js$/.test(path)) return source;
+  let out = source;
+  for (const [line, name, spec] of source.matchAll(/^(?:var|const) (\w+_1) = require\("(\.[^"]+)"\);$/gm)) {
+    out = out.replace(`${line}\n`, '').replace(new RegExp(`\\b${name}\\b`, 'g'), `require(${JSON.stringify(spec)})`);
+  }
+  if (/\b\w+_1\b/.test(out)) throw new Error(`${path}: a module binding was left behind; update scripts/bundle.ts`);
+  return out;
+};
+
 /** Whether a resolved file is CommonJS, as Node decides it: by extension, else by the nearest package.json "type". */
 function isCommonJs(file: string): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -147,7 +163,7 @@ function commonJsDynamicImports(b: PluginBuild): Transform {
 const sourceTransforms: Plugin = {
   name: 'source-transforms',
   setup(b) {
-    const transforms = [pinoPaths, inlineDependencyMessages, guardRelativeLoads, commonJsDynamicImports(b)];
+    const transforms = [pinoPaths, inlineDependencyMessages, lazyCoreIndex, guardRelativeLoads, commonJsDynamicImports(b)];
     b.onLoad({ filter: /\.(ts|[cm]?js)$/ }, async (args) => {
       if (args.path.endsWith('.d.ts')) return undefined;
       let source = readFileSync(args.path, 'utf8');
