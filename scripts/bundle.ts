@@ -125,6 +125,20 @@ const lazyCoreIndex: Transform = (source, path) => {
   return out;
 };
 
+/**
+ * ink 7 (sf-plugins-core's tables) asks terminal-size for the window when stdout is no terminal (CI, pipes), and
+ * terminal-size then spawns `tput` twice (and `resize`): measured at about 0.3 s of CPU per `sf oncehub status | …`.
+ * Without a terminal there is no window to measure, so the bundle answers with terminal-size's own fallback (80 × 24),
+ * which is also what `tput` prints without a terminal.
+ */
+const noTerminalProbes: Transform = (source, path) => {
+  if (!/[\\/]node_modules[\\/]terminal-size[\\/]index\.js$/.test(path)) return source;
+  const probes = ['const tput = () => {', 'const resize = () => {'];
+  if (!probes.every((p) => source.includes(p))) throw new Error(`${path}: terminal-size changed; update scripts/bundle.ts`);
+  // `const tput = () => {…}` becomes `const tput = () => undefined; const probedTput = () => {…}` (left unused).
+  return probes.reduce((out, p) => out.replace(p, `${p.replace(' => {', ' => undefined;')}\nconst probed${p.slice(6)}`), source);
+};
+
 /** Whether a resolved file is CommonJS, as Node decides it: by extension, else by the nearest package.json "type". */
 function isCommonJs(file: string): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -163,7 +177,7 @@ function commonJsDynamicImports(b: PluginBuild): Transform {
 const sourceTransforms: Plugin = {
   name: 'source-transforms',
   setup(b) {
-    const transforms = [pinoPaths, inlineDependencyMessages, lazyCoreIndex, guardRelativeLoads, commonJsDynamicImports(b)];
+    const transforms = [pinoPaths, inlineDependencyMessages, lazyCoreIndex, noTerminalProbes, guardRelativeLoads, commonJsDynamicImports(b)];
     b.onLoad({ filter: /\.(ts|[cm]?js)$/ }, async (args) => {
       if (args.path.endsWith('.d.ts')) return undefined;
       let source = readFileSync(args.path, 'utf8');
@@ -185,6 +199,8 @@ async function main(): Promise<void> {
     platform: 'node',
     target: 'node22',
     chunkNames: '[name]-[hash]',
+    // React and ink pick their production builds (no dev checks or profiling on every render), as bundlers do for apps.
+    define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: BANNER },
     plugins: [sourceTransforms],
     metafile: true,
