@@ -1,4 +1,4 @@
-import type { Messages } from '@salesforce/core';
+import { ConfigAggregator, type Messages, OrgConfigProperties, StateAggregator } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { CONNECT_MODES } from './connection/state.js';
 
@@ -37,3 +37,20 @@ export const environmentFlags = (messages: Messages<string>, described = false) 
     });
   return { sandbox: flag('sandbox', 'production'), production: flag('production', 'sandbox') };
 };
+
+/**
+ * The "[default: <username>]" of an org flag's help, read from sf's config and aliases only. sf-plugins-core's own
+ * defaultHelp builds an Org for it, which loads the plugin's copy of jsforce on every `--help`; core commands don't pay
+ * for that because the CLI has already loaded its own copy.
+ */
+export async function orgFlagDefaultHelp(): Promise<string | undefined> {
+  try {
+    const value = (await ConfigAggregator.create()).getPropertyValue<string>(OrgConfigProperties.TARGET_ORG);
+    return value ? (await StateAggregator.getInstance()).aliases.resolveUsername(value) : undefined;
+  } catch {
+    return undefined; // help must never fail over an unreadable config
+  }
+}
+
+/** -o/--target-org, with the light help default above. */
+export const targetOrgFlag = () => Flags.requiredOrg({ defaultHelp: orgFlagDefaultHelp });

@@ -72,6 +72,18 @@ describe('e2e: sf oncehub doctor', function () {
     await Promise.all(sessions.splice(0).map((s) => s.stop()));
   });
 
+  it('--help names the default target org as core commands do, without a request to the org', async () => {
+    const s = await startSession({ org: scenarios.base().build() });
+    sessions.push(s);
+    await s.login(ADMIN_USERNAME, 'acme', { setDefault: true });
+    s.emulator.log.clear();
+
+    const [ours, core] = await Promise.all([s.sf(['oncehub', 'doctor', '--help']), s.sf(['org', 'display', '--help'])]);
+
+    for (const run of [ours, core]) expect(run.stdout).to.match(/--target-org=<value>\s+\(required\) \[default: admin@acme\.example\]/);
+    expect(s.emulator.log.entries).to.have.length(0);
+  });
+
   describe('a fresh org', () => {
     it('reports all five phases, fails Installation, exits 1 (JSON)', async () => {
       const s = await open(scenarios.base());

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { orgFlagDefaultHelp, targetOrgFlag } from '../../lib/flags.js';
 import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
 import { sameId } from '../../lib/connection/state.js';
 import { type CompareResult, describeOrg, runCompare } from '../../lib/compare/run.js';
@@ -19,8 +20,13 @@ export default class Compare extends SfCommand<CompareResult> {
   });
 
   public static readonly flags = {
-    'source-org': Flags.optionalOrg({ char: 's', summary: messages.getMessage('flags.source-org.summary'), required: true }),
-    'target-org': Flags.requiredOrg(),
+    'source-org': Flags.optionalOrg({
+      char: 's',
+      summary: messages.getMessage('flags.source-org.summary'),
+      required: true,
+      defaultHelp: orgFlagDefaultHelp,
+    }),
+    'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
     config: Flags.string({
       summary: messages.getMessage('flags.config.summary'),

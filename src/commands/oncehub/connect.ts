@@ -11,7 +11,7 @@ import {
   retryCommand,
   typedTargetOrg,
 } from '../../lib/connection/connect.js';
-import { apiUserFlag, environmentFlags, modeFlagDefaultStandard } from '../../lib/flags.js';
+import { apiUserFlag, environmentFlags, modeFlagDefaultStandard, targetOrgFlag } from '../../lib/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
@@ -28,7 +28,7 @@ export default class Connect extends SfCommand<ConnectResult> {
   });
 
   public static readonly flags = {
-    'target-org': Flags.requiredOrg(),
+    'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
     ...environmentFlags(messages, true),
     'api-user': apiUserFlag(messages),

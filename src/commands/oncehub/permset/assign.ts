@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { recordForOrg } from '../../../lib/connection/state.js';
 import { toSfError } from '../../../lib/org/errors.js';
@@ -29,7 +30,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   });
 
   public static readonly flags = {
-    'target-org': Flags.requiredOrg(),
+    'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
     'on-behalf-of': Flags.string({
       char: 'b',
