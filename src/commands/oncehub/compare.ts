@@ -40,13 +40,13 @@ export default class Compare extends SfCommand<CompareResult> {
     });
     const [source, target] = [flags['source-org'], flags['target-org']];
     if (sameId(source.getOrgId(), target.getOrgId())) throw messages.createError('error.SameOrg', [source.getOrgId()]);
-    const typedSource = raw.find((token) => token.type === 'flag' && token.flag === 'source-org')?.input;
+    const [typedSource, typedTarget] = [typedTargetOrg(raw, 'source-org'), typedTargetOrg(raw)];
     const sides = {
       source: { org: source, conn: source.getConnection(flags['api-version']), typedAlias: typedSource },
-      target: { org: target, conn: target.getConnection(flags['api-version']), typedAlias: typedTargetOrg(raw) },
+      target: { org: target, conn: target.getConnection(flags['api-version']), typedAlias: typedTarget },
     };
 
-    this.spinner.start(messages.getMessage('info.comparing', [typedSource ?? source.getUsername(), typedTargetOrg(raw) ?? target.getUsername()]));
+    this.spinner.start(messages.getMessage('info.comparing', [typedSource ?? source.getUsername(), typedTarget ?? target.getUsername()]));
     const { result, rows } = await runCompare(sides.source, sides.target, flags.config);
     this.spinner.stop();
 

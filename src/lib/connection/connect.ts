@@ -246,9 +246,11 @@ export async function connectTarget(org: Org, conn: Connection, typedAlias: stri
   };
 }
 
-/** The alias or username typed for --target-org; undefined when the configured target-org is used. */
-export const typedTargetOrg = (raw: ReadonlyArray<{ type: string; flag?: string; input: string }>): string | undefined =>
-  raw.find((token) => token.type === 'flag' && token.flag === 'target-org')?.input;
+/** The alias or username typed for --target-org (or another org flag); undefined when the configured default is used. */
+export const typedTargetOrg = (
+  raw: ReadonlyArray<{ type: string; flag?: string; input: string }>,
+  flag: 'target-org' | 'source-org' = 'target-org'
+): string | undefined => raw.find((token) => token.type === 'flag' && token.flag === flag)?.input;
 
 /**
  * sf-plugins-core's --target-org parsing fails with "No authorization information found for X" and no action when
