@@ -8,7 +8,7 @@ import madge from 'madge';
  */
 
 const LAYERS: Array<[rank: number, pattern: RegExp]> = [
-  [0, /^lib\/(org\/|soql\.ts$|checks\.ts$|check-text\.ts$|fetched\.ts$|files\.ts$)/],
+  [0, /^lib\/(org\/|cli\/|soql\.ts$|checks\.ts$|check-text\.ts$|fetched\.ts$|files\.ts$)/],
   [1, /^lib\/(connection|installation|validation|mapping)\//],
   [2, /^lib\/(doctor|generate)\//],
   [3, /^lib\/(setup|compare)\//],
