@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { Builder } from 'junit-report-builder';
-import { writeFileAtomically } from '../files.js';
+import { writeFileSafely } from '../files.js';
 import type { DoctorReport } from './report.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -37,6 +37,6 @@ export async function junitXml(report: DoctorReport): Promise<string> {
 /** Writes the report to <dir>/oncehub-doctor.xml (creating dir) through a temporary file, so a reader never sees half a file. */
 export async function writeJunitReport(report: DoctorReport, outputDir: string): Promise<string> {
   const path = join(resolve(outputDir), JUNIT_FILE_NAME);
-  await writeFileAtomically(path, await junitXml(report));
+  await writeFileSafely(path, await junitXml(report), { overwrite: true });
   return path;
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { environmentOf } from '../connection/connect.js';
-import { writeFileAtomically } from '../files.js';
+import { writeFileSafely } from '../files.js';
 import type { DoctorFacts } from './facts.js';
 import { fixesInOrder, MARKS } from './render.js';
 import type { DoctorReport } from './report.js';
@@ -59,6 +59,6 @@ export function markdownReport(report: DoctorReport, facts: Pick<DoctorFacts, 't
 /** Writes the Markdown report to <dir>/oncehub-doctor.md (creating dir) through a temporary file. */
 export async function writeMarkdownReport(markdown: string, outputDir: string): Promise<string> {
   const path = join(resolve(outputDir), MARKDOWN_FILE_NAME);
-  await writeFileAtomically(path, markdown);
+  await writeFileSafely(path, markdown, { overwrite: true });
   return path;
 }

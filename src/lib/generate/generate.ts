@@ -1,9 +1,8 @@
-import { access } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { recordForOrg } from '../connection/state.js';
-import { writeFileAtomically } from '../files.js';
+import { refuseUnsafeTarget, writeFileSafely } from '../files.js';
 import { ASSIGNMENT_RULES_QUERY, parseAssignmentRules } from '../mapping/creation-rules.js';
 import { BOOKING_OBJECTS, type BookingObject, type SetupFile, validateSetupFile } from '../mapping/setup-file.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
@@ -24,12 +23,6 @@ export type GenerateResult = { path: string; format: 'json' | 'yaml'; setupFile:
 export const DEFAULT_SETUP_FILE = 'oncehub-setup.json';
 
 const formatOf = (path: string): 'json' | 'yaml' => (['.yaml', '.yml'].includes(extname(path).toLowerCase()) ? 'yaml' : 'json');
-
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false
-  );
 
 /** The org's facts for the file, in one request. */
 export async function readGenerateFacts(conn: Connection, ctx: OrgContext & { orgId: string }): Promise<GenerateFacts> {
@@ -55,9 +48,19 @@ export async function serialize(setupFile: SetupFile, format: 'json' | 'yaml'): 
   return stringify(setupFile);
 }
 
-/** Fails before any request when the file exists and --force was not given. */
+const fileExists = (err: unknown, outputFile: string): unknown =>
+  err instanceof Error && err.name === 'FileExistsError' ? messages.createError('error.FileExists', [outputFile]) : err;
+
+/**
+ * Fails before any request when the file exists and --force was not given, or when the path is a symlink (without
+ * --force), a directory, a FIFO or a device.
+ */
 export async function refuseOverwrite(outputFile: string, force: boolean): Promise<void> {
-  if (!force && (await exists(resolve(outputFile)))) throw messages.createError('error.FileExists', [outputFile]);
+  try {
+    await refuseUnsafeTarget(outputFile, { force });
+  } catch (err) {
+    throw fileExists(err, outputFile);
+  }
 }
 
 export async function generateSetupFile(
@@ -72,10 +75,11 @@ export async function generateSetupFile(
   const format = formatOf(options.outputFile);
   const path = resolve(options.outputFile);
   try {
-    await writeFileAtomically(path, await serialize(setupFile, format), { overwrite: options.force });
+    // force must be a boolean here: `undefined` once meant "overwrite" and the exclusive path was never taken.
+    await writeFileSafely(path, await serialize(setupFile, format), { force: options.force === true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw messages.createError('error.FileExists', [options.outputFile]);
-    throw messages.createError('error.NotWritten', [options.outputFile, err instanceof Error ? err.message : String(err)]);
+    // A file that appeared during the run (e.g. a concurrent generate) wins: this run fails cleanly.
+    throw fileExists(err, options.outputFile);
   }
   return { path, format, setupFile };
 }
