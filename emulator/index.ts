@@ -10,6 +10,7 @@ import { FaultController } from './faults.js';
 import { RequestLog } from './log.js';
 import type { OrgModel } from './model/org.js';
 import { scenarios } from './scenarios.js';
+import { exchange, type ExchangeOptions, type Outcome, type RawRequest } from './exchange.js';
 import { listen } from './server.js';
 import { CursorStore, TokenStore, type EmulatorState } from './state.js';
 
@@ -41,31 +42,55 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+function createState(options: EmulatorOptions, url: string): EmulatorState {
   const org = options.org ?? scenarios.base().build();
   const apiVersion = options.apiVersion ?? '66.0';
   if (!/^\d{2}\.0$/.test(apiVersion)) throw new Error(`apiVersion must look like 66.0 (got ${apiVersion})`);
-  const state: EmulatorState = {
+  return {
     org,
     options: { batchSize: options.batchSize ?? 2000, latencyMs: options.latencyMs ?? 0, apiVersion },
     tokens: new TokenStore(org),
     cursors: new CursorStore(),
     log: new RequestLog(),
     faults: new FaultController(),
-    url: '',
+    url,
   };
-  const running = await listen(state, options.port ?? 0);
-  state.url = `http://127.0.0.1:${running.port}`;
+}
+
+function facade(state: EmulatorState, port: number, stop: () => Promise<void>): Emulator {
+  const { org } = state;
   return {
     url: state.url,
-    port: running.port,
+    port,
     org,
     tokenFor: (username) => state.tokens.accessTokenFor(org.requireUser(username)),
     refreshTokenFor: (username) => state.tokens.refreshTokenFor(org.requireUser(username)),
     log: state.log,
     faults: state.faults,
-    stop: () => running.close(),
+    stop,
   };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const state = createState(options, '');
+  const running = await listen(state, options.port ?? 0);
+  state.url = `http://127.0.0.1:${running.port}`;
+  return facade(state, running.port, () => running.close());
+}
+
+/** An emulator without a server: requests are handed to `exchange` in-process (unit and command tests). */
+export interface InProcessEmulator extends Emulator {
+  /** Answers one request exactly as the HTTP server would (log, faults, latency, Sforce-Limit-Info). */
+  exchange(req: RawRequest, options?: ExchangeOptions): Promise<Outcome>;
+}
+
+/**
+ * The same org behind no socket: `url` (default `https://acme.my.salesforce.com`) is only the base of the URLs it
+ * writes into its answers (identity, query locators); `port` is 0 and `stop()` does nothing.
+ */
+export function createEmulator(options: Omit<EmulatorOptions, 'port'> & { url?: string } = {}): InProcessEmulator {
+  const state = createState(options, (options.url ?? 'https://acme.my.salesforce.com').replace(/\/+$/, ''));
+  return { ...facade(state, 0, () => Promise.resolve()), exchange: (req, opts) => exchange(state, req, opts) };
 }
 
 export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject } from './scenarios.js';
@@ -91,3 +116,4 @@ export { RequestLog, type LogEntry, type LogFilter, type SubrequestLog } from '.
 export { FaultController, type DropMoment, type DropScope, type FaultHandle, type FaultScope, type FaultName } from './faults.js';
 export { layoutFields, layoutItem, type LayoutMetadata } from './layouts.js';
 export { checksum, to15, to18 } from './ids.js';
+export type { AnsweredExchange, DroppedExchange, ExchangeOptions, Outcome, RawRequest } from './exchange.js';
