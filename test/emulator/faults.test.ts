@@ -1,5 +1,6 @@
 import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
+import { createEmulator } from '../../emulator/index.js';
 import { ADMIN, raw, rejection, useEmulator } from './helpers.js';
 
 describe('emulator: faults', () => {
@@ -7,13 +8,21 @@ describe('emulator: faults', () => {
 
   afterEach(() => ctx.emu.faults.clear());
 
-  it('latencyMs delays matching requests', async () => {
-    const f = ctx.emu.faults.latencyMs(120, { times: 1 });
-    const started = Date.now();
-    await ctx.conn.query('SELECT Id FROM Organization');
-    expect(Date.now() - started).to.be.at.least(110);
+  it('latencyMs delays matching requests (the wait is injected: measured time belongs in the bench)', async () => {
+    const emu = createEmulator();
+    const f = emu.faults.latencyMs(120, { times: 1 });
+    const waited: number[] = [];
+    const wait = (ms: number): Promise<void> => {
+      waited.push(ms);
+      return Promise.resolve();
+    };
+    const request = { method: 'GET', target: '/services/data/v66.0/limits', headers: { authorization: `Bearer ${emu.tokenFor(ADMIN)}` }, body: () => Promise.resolve('') };
+    const first = await emu.exchange(request, { wait });
+    await emu.exchange(request, { wait });
+    expect(first).to.include({ status: 200 });
+    expect(waited).to.deep.equal([120]);
     expect(f.hits).to.equal(1);
-    expect(ctx.emu.faults.active).to.have.length(0);
+    expect(emu.faults.active).to.have.length(0);
   });
 
   it('serverErrors: a single 503 on GET is retried by jsforce and counted', async () => {

@@ -171,10 +171,8 @@ describe('emulator: scenarios', () => {
       expect(org.type('Case').field('Priority_Level__c')).to.deep.include({ nillable: false, restrictedPicklist: true });
     });
 
-    it('creates hundreds of users, some already assigned, quickly', async () => {
-      const started = Date.now();
+    it('creates hundreds of users, some already assigned', async () => {
       const org = scenarios.base().withPackage().withExtraUsers(600, { assigned: (i) => i % 3 === 0 }).build();
-      expect(Date.now() - started).to.be.below(3000);
       const rows = await query(org, "SELECT Assignee.Username FROM PermissionSetAssignment WHERE PermissionSet.NamespacePrefix = 'ScheduleOnce' ORDER BY Assignee.Username");
       expect(rows).to.have.length(200);
       expect((rows[0].Assignee as Rec).Username).to.equal('user0003@acme.example');
