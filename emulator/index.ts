@@ -93,7 +93,7 @@ export function createEmulator(options: Omit<EmulatorOptions, 'port'> & { url?: 
   return { ...facade(state, 0, () => Promise.resolve()), exchange: (req, opts) => exchange(state, req, opts) };
 }
 
-export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject } from './scenarios.js';
+export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject, type GroupStatus } from './scenarios.js';
 export {
   NAMESPACE,
   PERMSET_NAME,
@@ -109,6 +109,12 @@ export {
   MINIMAL_PROFILE,
   API_ACCESS_PERMSET_LABEL,
   ONCEHUB_GROUP_LABEL,
+  RECALCULATING_GROUP_LABEL,
+  SESSION_PERMSET_LABEL,
+  MINIMAL_API_PROFILE,
+  AUDITOR_USERNAME,
+  AUDITOR_PROFILE,
+  EXPIRED_ON,
 } from './scenarios.js';
 export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta } from './model/org.js';
 export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';

@@ -30,6 +30,14 @@ export const MINIMAL_PROFILE = 'OnceHub Minimal Access';
 export const API_ACCESS_PERMSET_LABEL = 'OnceHub API Access';
 /** withPermsetViaGroup(): the group's default label. */
 export const ONCEHUB_GROUP_LABEL = 'OnceHub Users';
+export const RECALCULATING_GROUP_LABEL = 'OnceHub Integration';
+export const SESSION_PERMSET_LABEL = 'OnceHub API Access (session)';
+export const MINIMAL_API_PROFILE = 'OnceHub Minimal API Access';
+export const AUDITOR_USERNAME = 'auditor@acme.example';
+export const AUDITOR_PROFILE = 'Setup Auditor';
+/** A past `ExpirationDate` for the expired-assignment scenarios. */
+export const EXPIRED_ON = '2025-01-01T00:00:00.000+0000';
+export type GroupStatus = 'Updated' | 'Outdated' | 'Updating' | 'Failed';
 
 /** Reproducible timestamps for everything the builders create. */
 const BUILD_TIME = new Date('2025-01-15T09:30:00.000Z');
@@ -208,14 +216,84 @@ export class OrgBuilder {
 
   /**
    * The package permission set held only through a permission set group (default label "OnceHub Users") assigned to
-   * the users (default: the API user); no direct assignment.
+   * the users (default: the API user); no direct assignment. `status` other than `Updated`: the group awaits (or failed)
+   * its recalculation.
    */
-  public withPermsetViaGroup(options: { usernames?: string[]; groupLabel?: string } = {}): this {
+  public withPermsetViaGroup(options: { usernames?: string[]; groupLabel?: string; status?: GroupStatus } = {}): this {
     const targets = options.usernames?.length ? options.usernames : [this.org.meta.apiUsername];
     const label = options.groupLabel ?? ONCEHUB_GROUP_LABEL;
-    return this.step(`withPermsetViaGroup(${targets.join(',')})`, () => {
-      const aggregate = this.createGroup(label, [this.packagePermissionSet()]);
+    return this.step(`withPermsetViaGroup(${targets.join(',')}${options.status ? `, ${options.status}` : ''})`, () => {
+      const aggregate = this.createGroup(label, [this.packagePermissionSet()], options.status);
       for (const u of targets) this.assign(this.org.requireUser(u), aggregate);
+    });
+  }
+
+  /**
+   * The API user reaches OnceHub's advanced-secure access only through an assignment whose `ExpirationDate` has passed
+   * (Setup > Permission Sets > Manage Assignments > expiration): profile "OnceHub Minimal API Access" (API Enabled and
+   * View Setup only) plus "OnceHub API Access" (Edit Events, R/C/E/D on the four objects), assigned until `expiredOn`.
+   * An expired assignment grants nothing; Salesforce removes it, but the row may still be there.
+   */
+  public apiUserAccessExpired(options: { username?: string; expiredOn?: string } = {}): this {
+    return this.step('apiUserAccessExpired', () => {
+      const { user, set } = this.apiAccessSet(options.username, { Name: 'OnceHub_API_Access_Temporary', Label: API_ACCESS_PERMSET_LABEL, Type: 'Regular' });
+      this.assign(user, set, { ExpirationDate: options.expiredOn ?? EXPIRED_ON });
+    });
+  }
+
+  /**
+   * The API user's advanced-secure access comes only from a session-based permission set (`HasActivationRequired`,
+   * `Type='Session'`), which grants nothing until activated in a session, so never to an API client: profile "OnceHub
+   * Minimal API Access" (API Enabled, View Setup) plus "OnceHub API Access (session)" (Edit Events, R/C/E/D).
+   */
+  public apiUserViaSessionBasedPermissionSet(username?: string): this {
+    return this.step('apiUserViaSessionBasedPermissionSet', () => {
+      const { user, set } = this.apiAccessSet(username, {
+        Name: 'OnceHub_API_Access_Session',
+        Label: SESSION_PERMSET_LABEL,
+        Type: 'Session',
+        HasActivationRequired: true,
+      });
+      this.assign(user, set);
+    });
+  }
+
+  /**
+   * The API user's advanced-secure access comes only from a permission set group (default label "OnceHub
+   * Integration") whose `Status` is not `Updated` (default `Outdated`: a component changed since its last
+   * recalculation). Its aggregate set still holds the last recalculation's permissions, which Salesforce applies.
+   */
+  public apiUserViaRecalculatingGroup(options: { username?: string; status?: GroupStatus; groupLabel?: string } = {}): this {
+    return this.step(`apiUserViaRecalculatingGroup(${options.status ?? 'Outdated'})`, () => {
+      const { user, set } = this.apiAccessSet(options.username, { Name: 'OnceHub_API_Access_Grouped', Label: API_ACCESS_PERMSET_LABEL, Type: 'Regular' });
+      const aggregate = this.createGroup(options.groupLabel ?? RECALCULATING_GROUP_LABEL, [set], options.status ?? 'Outdated');
+      this.assign(user, aggregate);
+    });
+  }
+
+  /** The package permission set assigned to the users (default: API user) with an `ExpirationDate` in the past. */
+  public withPermsetAssignmentExpired(options: { usernames?: string[]; expiredOn?: string } = {}): this {
+    const targets = options.usernames?.length ? options.usernames : [this.org.meta.apiUsername];
+    return this.step(`withPermsetAssignmentExpired(${targets.join(',')})`, () => {
+      const ps = this.packagePermissionSet();
+      for (const u of targets) this.assign(this.org.requireUser(u), ps, { ExpirationDate: options.expiredOn ?? EXPIRED_ON });
+    });
+  }
+
+  /**
+   * A user who may read Setup but not UserLogin (default `auditor@acme.example`, profile "Setup Auditor": API
+   * Enabled, View Setup, View All Data, no Manage Users): UserLogin needs Manage Users.
+   */
+  public withSetupAuditor(username = AUDITOR_USERNAME): this {
+    return this.step(`withSetupAuditor(${username})`, () => {
+      this.ensureProfile(
+        AUDITOR_PROFILE,
+        'SFDC',
+        { ...STANDARD_USER_PERMS, PermissionsViewSetup: true, PermissionsViewAllData: true, PermissionsViewAllUsers: true },
+        {},
+        true
+      );
+      this.createUser({ username, firstName: 'Sam', lastName: 'Auditor', profile: AUDITOR_PROFILE });
     });
   }
 
@@ -601,8 +679,8 @@ export class OrgBuilder {
   }
 
   /** A permission set group with its Type='Group' aggregate set (the union of the components); returns that set. */
-  private createGroup(label: string, components: SRecord[]): SRecord {
-    const group = this.org.insert('PermissionSetGroup', { DeveloperName: label.replace(/\W+/g, '_'), MasterLabel: label, NamespacePrefix: null, Status: 'Updated' });
+  private createGroup(label: string, components: SRecord[], status: GroupStatus = 'Updated'): SRecord {
+    const group = this.org.insert('PermissionSetGroup', { DeveloperName: label.replace(/\W+/g, '_'), MasterLabel: label, NamespacePrefix: null, Status: status });
     this.org.insert('PermissionSet', {
       Name: `X${group.Id.slice(0, 15)}`,
       Label: label,
@@ -707,7 +785,7 @@ export class OrgBuilder {
     if (username.toLowerCase() === this.org.meta.adminUsername.toLowerCase()) this.org.meta.adminUsername = OPS_ADMIN_USERNAME;
   }
 
-  private assign(user: SRecord, ps: SRecord): void {
+  private assign(user: SRecord, ps: SRecord, extra: { ExpirationDate?: string } = {}): void {
     const exists = this.org.records('PermissionSetAssignment').some((a) => a.AssigneeId === user.Id && a.PermissionSetId === ps.Id);
     if (exists) return;
     this.org.insert('PermissionSetAssignment', {
@@ -715,7 +793,27 @@ export class OrgBuilder {
       PermissionSetId: ps.Id,
       PermissionSetGroupId: ps.PermissionSetGroupId ?? null,
       IsActive: true,
+      ...extra,
     });
+  }
+
+  /**
+   * Moves the user (default: the API user) to "OnceHub Minimal API Access" (API Enabled and View Setup only) and
+   * creates a permission set with Edit Events and R/C/E/D on the four objects; the caller assigns it its own way.
+   */
+  private apiAccessSet(username: string | undefined, values: Record<string, unknown>): { user: SRecord; set: SRecord } {
+    const name = username ?? this.org.meta.apiUsername;
+    this.ensureProfile(MINIMAL_API_PROFILE, 'SFDC', { PermissionsApiEnabled: true, PermissionsViewSetup: true, PermissionsLightningExperienceUser: true }, {}, true);
+    this.moveUser(name, MINIMAL_API_PROFILE);
+    const set = this.org.insert('PermissionSet', {
+      IsOwnedByProfile: false,
+      IsCustom: true,
+      LicenseId: this.license('SFDC').Id,
+      PermissionsEditEvent: true,
+      ...values,
+    });
+    for (const o of SALES_OBJECTS) this.objectPermission(set.Id, o, CRUD);
+    return { user: this.org.requireUser(name), set };
   }
 
   private createLayout(objectName: string, name: string, metadata: LayoutMetadata): SRecord {

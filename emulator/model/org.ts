@@ -267,9 +267,12 @@ export class OrgModel {
   // ---- users and permissions ------------------------------------------------------------------
 
   /**
-   * The permission sets whose grants reach a user (§3.14): one per PermissionSetAssignment row — the profile-owned
-   * set's row included, a group's row pointing at the group's Type='Group' aggregate set — plus the profile itself,
-   * so that a hand-made user without the profile-owned row keeps its profile's permissions.
+   * The permission sets whose grants reach a user's API session (§3.14): one per PermissionSetAssignment row — the
+   * profile-owned set's row included, a group's row pointing at the group's Type='Group' aggregate set — plus the
+   * profile itself, so that a hand-made user without the profile-owned row keeps its profile's permissions.
+   * Not counted: an assignment whose `ExpirationDate` has passed (Salesforce removes access on that date), and a
+   * session-based set (`HasActivationRequired`), which grants nothing until activated in a session. A group's
+   * aggregate set counts whatever its `Status`: it holds the permissions of its last recalculation.
    */
   public grantingSetsOf(userId: string): SRecord[] {
     const user = this.get('User', userId);
@@ -277,11 +280,18 @@ export class OrgModel {
     const sets: SRecord[] = [];
     const profile = this.get('Profile', user.ProfileId);
     if (profile) sets.push(profile);
-    for (const psa of this.where('PermissionSetAssignment', (a) => a.AssigneeId === user.Id)) {
+    for (const psa of this.where('PermissionSetAssignment', (a) => a.AssigneeId === user.Id && !this.isExpired(a))) {
       const ps = this.get('PermissionSet', psa.PermissionSetId);
-      if (ps) sets.push(ps);
+      if (ps && ps.HasActivationRequired !== true) sets.push(ps);
     }
     return sets;
+  }
+
+  /** An assignment whose ExpirationDate is in the past (by the org's clock) grants nothing. */
+  public isExpired(assignment: SRecord): boolean {
+    if (typeof assignment.ExpirationDate !== 'string') return false;
+    const at = Date.parse(assignment.ExpirationDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    return !Number.isNaN(at) && at <= this.now().getTime();
   }
 
   /** Effective `Permissions*` of a user: profile plus every assigned permission set (or group). */

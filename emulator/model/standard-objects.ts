@@ -329,7 +329,11 @@ function permissionSetGroupComponent(): SObjectType {
   );
 }
 
-/** One row per user: `IsFrozen` is the only way to tell a frozen user (User.IsActive stays true). */
+/**
+ * One row per user: `IsFrozen` is the only way to tell a frozen user (User.IsActive stays true). Readable only with
+ * Manage Users (Salesforce object reference, UserLogin: "To access this object, you need the UserPermissions.ManageUsers
+ * permission").
+ */
 function userLogin(): SObjectType {
   return new SObjectType(
     'UserLogin',
@@ -340,7 +344,7 @@ function userLogin(): SObjectType {
       bool('IsPasswordLocked', { label: 'Is Password Locked' }),
       ...auditFields(),
     ],
-    { keyPrefix: '060', label: 'User Login', visibleWith: ['PermissionsManageUsers', 'PermissionsViewSetup', 'PermissionsModifyAllData'], createable: false, deletable: false }
+    { keyPrefix: '060', label: 'User Login', visibleWith: ['PermissionsManageUsers'], createable: false, deletable: false }
   );
 }
 

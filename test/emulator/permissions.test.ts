@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import {
   API_ACCESS_PERMSET_LABEL,
+  AUDITOR_USERNAME,
+  EXPIRED_ON,
+  RECALCULATING_GROUP_LABEL,
+  SESSION_PERMSET_LABEL,
   MINIMAL_PROFILE,
   ONCEHUB_GROUP_LABEL,
   OPS_ADMIN_USERNAME,
@@ -109,5 +113,73 @@ describe('emulator: effective permissions, groups and frozen users', () => {
   it('the base org\'s "Sales Operations" group aggregates its component', async () => {
     const rows = (await ctx.conn.query<Rec>("SELECT PermissionSet.Name FROM PermissionSetGroupComponent WHERE PermissionSetGroup.MasterLabel = 'Sales Operations'")).records;
     expect(rows.map((r) => (r.PermissionSet as Rec).Name)).to.deep.equal(['Marketing_Tools']);
+  });
+});
+
+/**
+ * The edges of effective permissions: an expired assignment, a session-based permission set, a permission set group
+ * awaiting recalculation, and UserLogin, which only Manage Users may read.
+ */
+describe('emulator: expired assignments, session-based sets, groups being recalculated, UserLogin access', () => {
+  const EXPIRED = 'expired@acme.example';
+  const SESSION = 'session@acme.example';
+  const GROUPED = 'grouped@acme.example';
+  const ctx = useEmulator(() => ({
+    org: scenarios
+      .base()
+      .withPackage()
+      .withUser({ username: EXPIRED })
+      .apiUserAccessExpired({ username: EXPIRED })
+      .withUser({ username: SESSION })
+      .apiUserViaSessionBasedPermissionSet(SESSION)
+      .withUser({ username: GROUPED })
+      .apiUserViaRecalculatingGroup({ username: GROUPED, status: 'Updating' })
+      .withPermsetAssignmentExpired({ usernames: [GROUPED] })
+      .withSetupAuditor()
+      .build(),
+  }));
+  const own = async (username: string): Promise<Rec> =>
+    (await connect(ctx.emu, username).query<Rec>('SELECT PermissionsApiEnabled, PermissionsEditEvent FROM UserPermissionAccess')).records[0];
+
+  it('an assignment whose ExpirationDate has passed grants nothing; the row is still there and filterable', async () => {
+    expect(await own(EXPIRED)).to.deep.include({ PermissionsApiEnabled: true, PermissionsEditEvent: false });
+    const userId = ctx.emu.org.requireUser(EXPIRED).Id;
+    const [lead] = (await ctx.conn.query<Rec>(`SELECT IsCreatable FROM UserEntityAccess WHERE UserId = '${userId}' AND EntityDefinitionId = 'Lead'`)).records;
+    expect(lead.IsCreatable).to.equal(false);
+    const all = (await ctx.conn.query<Rec>(`SELECT ExpirationDate FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND ExpirationDate != null`)).records;
+    expect(all.map((r) => r.ExpirationDate)).to.deep.equal([EXPIRED_ON]);
+    const inForce = (
+      await ctx.conn.query<Rec>(
+        `SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${userId}' AND (ExpirationDate = null OR ExpirationDate > 2025-06-01T00:00:00Z)`
+      )
+    ).records;
+    expect(inForce).to.have.length(1); // the profile-owned set's row only
+  });
+
+  it('a session-based permission set (HasActivationRequired) grants nothing to an API session', async () => {
+    expect(await own(SESSION)).to.deep.include({ PermissionsApiEnabled: true, PermissionsEditEvent: false });
+    const [set] = (
+      await ctx.conn.query<Rec>(`SELECT Label, Type, HasActivationRequired, PermissionsEditEvent FROM PermissionSet WHERE Label = '${SESSION_PERMSET_LABEL}'`)
+    ).records;
+    expect(set).to.deep.include({ Type: 'Session', HasActivationRequired: true, PermissionsEditEvent: true });
+  });
+
+  it("a group awaiting recalculation: its Status says so, and its aggregate set keeps the last recalculation's permissions", async () => {
+    expect(await own(GROUPED)).to.deep.include({ PermissionsApiEnabled: true, PermissionsEditEvent: true });
+    const [aggregate] = (
+      await ctx.conn.query<Rec>(
+        `SELECT Type, PermissionSetGroup.MasterLabel, PermissionSetGroup.Status FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = '${GROUPED}' AND PermissionSetGroupId != null)`
+      )
+    ).records;
+    expect(aggregate.Type).to.equal('Group');
+    expect(aggregate.PermissionSetGroup).to.deep.include({ MasterLabel: RECALCULATING_GROUP_LABEL, Status: 'Updating' });
+  });
+
+  it('UserLogin needs Manage Users: a user with View Setup and View All Data is refused the object', async () => {
+    const err = await rejection(connect(ctx.emu, AUDITOR_USERNAME).query('SELECT UserId, IsFrozen FROM UserLogin'));
+    expect(err.errorCode).to.equal('INVALID_TYPE');
+    const sets = (await connect(ctx.emu, AUDITOR_USERNAME).query<Rec>('SELECT Id FROM PermissionSet LIMIT 1')).records;
+    expect(sets).to.have.length(1);
+    expect((await ctx.conn.query<Rec>('SELECT UserId FROM UserLogin')).records.length).to.be.greaterThan(0);
   });
 });
