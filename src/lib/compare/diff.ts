@@ -29,11 +29,27 @@ export const SCHEMA_ISSUES = [
 ] as const;
 export type SchemaIssue = (typeof SCHEMA_ISSUES)[number];
 
+/**
+ * `breaking`: a booking's insert or update fails in the target. `warning`: a risk that does not block the write
+ * (placeholders, rules, a value off the list of an unrestricted picklist).
+ */
+export type SchemaSeverity = 'breaking' | 'warning';
+
 /** `field` is the rule's name for the two rule issues. */
-export type SchemaDifference = { object: BookingObject; field: string; issue: SchemaIssue; source: string; target: string; fix: string };
+export type SchemaDifference = {
+  object: BookingObject;
+  field: string;
+  issue: SchemaIssue;
+  severity: SchemaSeverity;
+  source: string;
+  target: string;
+  fix: string;
+};
 
 /** Issues that make a booking's insert or update fail in the target; the others are risks (placeholders, rules). */
 const BREAKING: ReadonlySet<SchemaIssue> = new Set(['missing', 'type', 'not-createable', 'not-updateable', 'picklist-value-missing', 'picklist-value-inactive']);
+
+const severityOf = (issue: SchemaIssue): SchemaSeverity => (BREAKING.has(issue) ? 'breaking' : 'warning');
 
 /** How far from ready a status is: a skipped check (not checkable there) counts like a warning. */
 const distance: Readonly<Record<CheckStatus, number>> = { pass: 0, warn: 1, skip: 1, fail: 2 };
@@ -93,7 +109,11 @@ function picklistIssues(object: BookingObject, name: string, source: FieldFact, 
     const after = target.picklistValues.find((p) => p.value === value);
     if (after?.active) return [];
     const issue: SchemaIssue = after ? 'picklist-value-inactive' : 'picklist-value-missing';
-    return [{ object, field: `${name} = ${value}`, issue, source: 'active', target: after ? 'inactive' : 'missing', fix: messages.getMessage(`fix.${issue}`, [value, `${object}.${name}`]) }];
+    // An unrestricted picklist stores a value off its list (the API accepts it), as the doctor's mapping check judges:
+    // a warning. A restricted one rejects the record.
+    const severity: SchemaSeverity = target.restrictedPicklist ? 'breaking' : 'warning';
+    const fix = messages.getMessage(`fix.${issue}${severity === 'warning' ? '.unrestricted' : ''}`, [value, `${object}.${name}`]);
+    return [{ object, field: `${name} = ${value}`, issue, severity, source: 'active', target: after ? 'inactive' : 'missing', fix }];
   });
 }
 
@@ -109,6 +129,7 @@ function fieldIssues(setup: SetupFile, source: SideFacts, target: SideFacts): Sc
       object,
       field: before.name,
       issue,
+      severity: severityOf(issue),
       source: from,
       target: to,
       fix: messages.getMessage(`fix.${issue}`, [ref, from, to]),
@@ -136,7 +157,15 @@ function newlyRequired(setup: SetupFile, source: SideFacts, target: SideFacts): 
       .filter((f) => !requiredBefore.has(f.name.toLowerCase()) && !sourced.has(`${object}.${f.name}`.toLowerCase()))
       .map((f): SchemaDifference => {
         const before = findField(sourceFields, f.name) ? 'optional' : 'missing';
-        return { object, field: f.name, issue: 'newly-required', source: before, target: 'required', fix: messages.getMessage('fix.newly-required', [`${object}.${f.name}`]) };
+        return {
+          object,
+          field: f.name,
+          issue: 'newly-required',
+          severity: severityOf('newly-required'),
+          source: before,
+          target: 'required',
+          fix: messages.getMessage('fix.newly-required', [`${object}.${f.name}`]),
+        };
       });
   });
 }
@@ -151,7 +180,15 @@ function onlyInTarget(
   const known = new Set(before.value.map(key));
   return after.value
     .filter((r) => !known.has(key(r)))
-    .map((r) => ({ object: r.object as BookingObject, field: r.name, issue, source: 'absent', target: 'active', fix: messages.getMessage(`fix.${issue}`, [r.name, r.object]) }));
+    .map((r) => ({
+      object: r.object as BookingObject,
+      field: r.name,
+      issue,
+      severity: severityOf(issue),
+      source: 'absent',
+      target: 'active',
+      fix: messages.getMessage(`fix.${issue}`, [r.name, r.object]),
+    }));
 }
 
 const rulesOnlyInTarget = (source: SideFacts, target: SideFacts): SchemaDifference[] => [
@@ -164,6 +201,17 @@ export function schemaDifferences(setup: SetupFile, source: SideFacts, target: S
   return [...fieldIssues(setup, source, target), ...newlyRequired(setup, source, target), ...rulesOnlyInTarget(source, target)];
 }
 
-/** Ready: no check is worse in the target, and nothing the file writes breaks there. */
+/**
+ * Whether the difference makes the target less ready in the doctor's own terms: a check that fails there and not in
+ * the source. A warning the source does not have is listed (with its fix) but, as in the doctor, warnings allowed.
+ */
+export const blocksReadiness = (difference: Pick<CheckDifference, 'source' | 'target'>): boolean =>
+  difference.target === 'fail' && difference.source !== 'fail';
+
+/**
+ * Ready: no check fails in the target that does not fail in the source, and nothing the file writes breaks there.
+ * Warning-level differences (a value off an unrestricted picklist, a newly required field, a rule only in the
+ * target, a check that only warns) are reported without blocking, as the doctor reports them.
+ */
 export const isReady = (checks: readonly CheckDifference[], schema: readonly SchemaDifference[]): boolean =>
-  !checks.some(isWorse) && !schema.some((d) => BREAKING.has(d.issue));
+  !checks.some(blocksReadiness) && !schema.some((d) => d.severity === 'breaking');

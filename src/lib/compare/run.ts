@@ -5,7 +5,7 @@ import { environmentOf } from '../connection/connect.js';
 import { MARKS } from '../doctor/render.js';
 import type { DoctorReport, PhaseId } from '../doctor/report.js';
 import { runDoctor } from '../doctor/run.js';
-import { checkDifferences, isReady, isWorse, type SchemaIssue, schemaDifferences } from './diff.js';
+import { checkDifferences, isReady, isWorse, type SchemaIssue, type SchemaSeverity, schemaDifferences } from './diff.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.compare');
@@ -21,7 +21,8 @@ export type CompareResult = {
   source: CompareOrg;
   target: CompareOrg;
   checks: Array<{ phase: PhaseId; id: string; source: CheckStatus; target: CheckStatus }>;
-  schema: Array<{ object: string; field: string; issue: SchemaIssue; source: string; target: string }>;
+  /** `severity`: whether the difference breaks a booking's write in the target, or is a risk to review. */
+  schema: Array<{ object: string; field: string; issue: SchemaIssue; severity: SchemaSeverity; source: string; target: string }>;
   ready: boolean;
 };
 
@@ -48,7 +49,7 @@ export async function runCompare(
     source: orgOf(before),
     target: orgOf(after),
     checks: checks.map(({ phase, id, source: from, target: to }) => ({ phase, id, source: from, target: to })),
-    schema: schema.map(({ object, field, issue, source: from, target: to }) => ({ object, field, issue, source: from, target: to })),
+    schema: schema.map(({ object, field, issue, severity, source: from, target: to }) => ({ object, field, issue, severity, source: from, target: to })),
     ready: isReady(checks, schema),
   };
   const rows: CompareRow[] = [
@@ -59,7 +60,7 @@ export async function runCompare(
       todo: isWorse(d) ? d.fix ?? messages.getMessage('todo.rerunDoctor', [result.target.alias]) : messages.getMessage('todo.nothing'),
     })),
     ...schema.map((d) => ({
-      item: `${d.object}.${d.field}: ${messages.getMessage(`issue.${d.issue}`)}`,
+      item: `${d.object}.${d.field}: ${messages.getMessage(`issue.${d.issue}`)}${d.severity === 'warning' ? ` (${messages.getMessage('severity.warning')})` : ''}`,
       source: d.source,
       target: d.target,
       todo: d.fix,

@@ -72,8 +72,8 @@ describe('compare/diff', () => {
         field('Referral__c', 'textarea'),
       ]);
       expect(schemaDifferences(file, side(sandboxFields()), target).map(withoutFix)).to.deep.equal([
-        { object: 'Lead', field: 'Campaign_Code__c', issue: 'missing', source: 'string', target: 'missing' },
-        { object: 'Lead', field: 'Referral__c', issue: 'type', source: 'string', target: 'textarea' },
+        { object: 'Lead', field: 'Campaign_Code__c', issue: 'missing', severity: 'breaking', source: 'string', target: 'missing' },
+        { object: 'Lead', field: 'Referral__c', issue: 'type', severity: 'breaking', source: 'string', target: 'textarea' },
       ]);
       const readOnly = side([...sandboxFields().slice(0, 3), field('Referral__c', 'string', { createable: false, updateable: false })]);
       expect(schemaDifferences(file, side(sandboxFields()), readOnly).map((d) => [d.field, d.issue])).to.deep.equal([['Referral__c', 'not-createable']]);
@@ -83,14 +83,30 @@ describe('compare/diff', () => {
       expect(schemaDifferences(fillEmpty, side(sandboxFields()), notUpdateable)).to.deep.equal([]);
     });
 
-    it('a picklist value missing or inactive, with a fix naming value and field', () => {
-      const missing = side([...sandboxFields().filter((f) => f.name !== 'Meeting_Type__c'), picklist('Meeting_Type__c', ['Demo'])]);
+    it('a picklist value missing or inactive in a restricted picklist breaks, with a fix naming value and field', () => {
+      const restricted = { restrictedPicklist: true };
+      const missing = side([...sandboxFields().filter((f) => f.name !== 'Meeting_Type__c'), picklist('Meeting_Type__c', ['Demo'], restricted)]);
       const [row] = schemaDifferences(file, side(sandboxFields()), missing);
-      expect(row).to.deep.include({ field: 'Meeting_Type__c = Webinar', issue: 'picklist-value-missing', source: 'active', target: 'missing' });
+      expect(row).to.deep.include({ field: 'Meeting_Type__c = Webinar', issue: 'picklist-value-missing', severity: 'breaking', source: 'active', target: 'missing' });
       expect(row.fix).to.include('"Webinar"').and.include('Lead.Meeting_Type__c');
-      const inactive = side([...sandboxFields().filter((f) => f.name !== 'Meeting_Type__c'), picklist('Meeting_Type__c', ['Demo', '-Webinar'])]);
+      const inactive = side([...sandboxFields().filter((f) => f.name !== 'Meeting_Type__c'), picklist('Meeting_Type__c', ['Demo', '-Webinar'], restricted)]);
       expect(schemaDifferences(file, side(sandboxFields()), inactive).map((d) => d.issue)).to.deep.equal(['picklist-value-inactive']);
       expect(isReady([], schemaDifferences(file, side(sandboxFields()), inactive))).to.equal(false);
+    });
+
+    it('a value missing or inactive in an unrestricted picklist is a warning, as the doctor judges it: still ready', () => {
+      for (const values of [['Demo'], ['Demo', '-Webinar']]) {
+        const target = side([...sandboxFields().filter((f) => f.name !== 'Meeting_Type__c'), picklist('Meeting_Type__c', values)]);
+        const rows = schemaDifferences(file, side(sandboxFields()), target);
+        expect(rows.map((d) => [d.field, d.severity])).to.deep.equal([['Meeting_Type__c = Webinar', 'warning']]);
+        expect(rows[0].fix).to.include('unrestricted').and.include('Lead.Meeting_Type__c');
+        expect(isReady([], rows)).to.equal(true);
+      }
+    });
+
+    it('a check that only warns in the target is listed but does not block; one that fails does', () => {
+      expect(isReady([{ phase: 'field-mapping', id: 'mapping', title: 'm', source: 'pass', target: 'warn' }], [])).to.equal(true);
+      expect(isReady([{ phase: 'field-mapping', id: 'mapping', title: 'm', source: 'warn', target: 'fail' }], [])).to.equal(false);
     });
 
     it('a field required only in the target, unless the file gives it a value source; a risk, not a break', () => {
