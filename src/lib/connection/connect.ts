@@ -3,16 +3,8 @@ import { ConfigAggregator, Messages, OrgConfigProperties, SfError, StateAggregat
 import type { Check } from '../checks.js';
 import { errorCodeOf, type OrgContext, toSfError } from '../org/errors.js';
 import { sendComposite } from '../org/requests.js';
-import {
-  type ApiUserFacts,
-  apiUserRequests,
-  judgeApiRefused,
-  objectDescribeRequests,
-  judgeApiUser,
-  type OrgFacts,
-  parseApiUserFacts,
-  parseOrgFacts,
-} from './api-user.js';
+import { type ApiUserFacts, apiUserRequests, objectDescribeRequests, type OrgFacts, parseApiUserFacts, parseOrgFacts } from './api-user-facts.js';
+import { judgeApiRefused, judgeApiUser } from './api-user.js';
 import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection, sameId } from './state.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -5,7 +5,7 @@ import { type ConnectionRecord, type ConnectMode, type Environment, sameId } fro
 import { checkMessages as messages, checkTitle, skipAll, unreadableCheck } from '../check-text.js';
 import type { Fetched } from '../fetched.js';
 import type { ApiBlocked, DoctorFacts, DoctorTarget } from './facts.js';
-import type { OrgFacts } from '../connection/api-user.js';
+import type { OrgFacts } from '../connection/api-user-facts.js';
 
 /**
  * Phase 1 in the doctor: `api-access` (the edition has the API), the API-user checks of the mode (from

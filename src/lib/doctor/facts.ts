@@ -41,6 +41,8 @@ export type InstallationReads = {
   apiUserAssigned: Fetched<boolean>;
   /** The label of the group through which the API user holds it, when it holds it only that way. */
   apiUserAssignedVia?: string;
+  /** The group through which the API user would hold it, not counted because its Status is not Updated. */
+  apiUserPendingVia?: { group: string; status: string };
   /** The Event layouts in use with the package fields each lacks. */
   layouts: Fetched<Array<{ name: string; missing: string[] }>>;
 };

@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { apiUserRequests, parseApiUserFacts, parseOrgFacts, REF as USER_REF } from '../connection/api-user.js';
+import { apiUserRequests, parseApiUserFacts, parseOrgFacts, REF as USER_REF, whyNotCounted } from '../connection/api-user-facts.js';
 import { sameUsername } from '../connection/connect.js';
 import { errorCodeOf, isOrgLevelError, toSfError } from '../org/errors.js';
 import {
@@ -32,15 +32,16 @@ import type { DoctorFacts, InstallationReads } from './facts.js';
 /**
  * The one layer of the doctor that talks to the org. The whole report costs at most four HTTP requests:
  *
- *   1. REST Composite: Organization, API user (license, profile permissions), the profile's object access, OnceHub's
- *      permission set, the API user's assignments of it (5 queries), and the describes of Lead, Contact, Account,
- *      Event and Case (describes are not queries, so they share the request).
- *   2. REST Composite: active duplicate rules, plus, with a setup file, active assignment rules and the booking page
- *      owners (at most 3 queries).
+ *   1–2. REST Composites (at most 10 queries, 5 per Composite, filled in order by sendComposite): Organization, the
+ *      API user (license, profile), every permission set in force that reaches it (profile-owned, regular, group
+ *      aggregates, with their permissions and object access), its UserLogin (frozen; not when it checks itself) or,
+ *      when it checks itself, its own UserPermissionAccess, OnceHub's permission set and the groups that contain it,
+ *      active duplicate rules, plus with a setup file active assignment rules and the booking page owners; and the
+ *      describes of Lead, Contact, Account, Event and Case (describes are not queries, so they share the requests).
  *   3. Tooling Composite: installed packages, Event layout assignments, active validation rules (3 queries).
  *   4. Tooling Composite: `GET Layout/<id>` for each Event layout in use (none when no layout is assigned).
  *
- * 1–2 (sent in order by sendComposite) run alongside 3–4, so the report waits for two round trips. A subrequest that
+ * 1–2 run alongside 3–4, so the report waits for two round trips. A subrequest that
  * fails becomes that concern's failure (`Fetched`); only org-level failures (expired session, rate limit, HTML page,
  * unreachable org) end the run, as SfErrors with actions. API disabled for the org, or for the user sf is logged in
  * as, is a finding: the report says so in Phase 1 and marks the rest not checked.
@@ -86,11 +87,13 @@ function restRequests(conn: Connection, request: GatherRequest): SubRequest[] {
   const username = request.apiUser.username;
   const setup = request.setup?.file;
   const owners = setup?.bookingPageOwners ?? [];
-  // The checked user's own effective permissions help only when it is the one asking (and may not read its sets).
+  // The checked user's own effective permissions help only when it is the one asking (and may not read its sets);
+  // then its own session proves it is not frozen (Salesforce refuses a frozen user's sessions), so UserLogin is not
+  // asked for: another user's UserLogin needs Manage Users.
   const self = sameUsername(username, request.target.username) ? {} : undefined;
   // At most 10 queries: sendComposite fills a Composite up to 5 queries, so these go in two requests.
   return [
-    ...apiUserRequests(conn, username, { self, login: true }),
+    ...apiUserRequests(conn, username, { self, login: !self }),
     queryRequest(conn, REF.permset, permissionSetQuery()),
     queryRequest(conn, REF.groups, groupComponentsQuery()),
     ...BOOKING_OBJECTS.map((object) => describeRequest(conn, describeRef(object), object)),
@@ -110,14 +113,25 @@ type RestFacts = Pick<
   DoctorFacts,
   'org' | 'apiUserFacts' | 'describes' | 'duplicateRules' | 'assignmentRules' | 'bookingOwners'
 > &
-  Pick<InstallationReads, 'permissionSet' | 'apiUserAssigned' | 'apiUserAssignedVia'>;
+  Pick<InstallationReads, 'permissionSet' | 'apiUserAssigned' | 'apiUserAssignedVia' | 'apiUserPendingVia'>;
 
-/** Whether the user's sets include the permission set, directly or (only) through a group: then that group's label. */
-function holding(sets: readonly SalesforceRecord[], permsetId: string, groups: ReadonlyMap<string, string>): { assigned: boolean; via?: string } {
-  const vias = sets.map((set) => assignmentVia({ PermissionSetId: set.Id, PermissionSetGroupId: set.PermissionSetGroupId }, permsetId, groups));
-  if (vias.includes(undefined)) return { assigned: true };
-  const via = vias.find((v): v is string => typeof v === 'string');
-  return via ? { assigned: true, via } : { assigned: false };
+type Holding = { assigned: boolean; via?: string; pending?: InstallationReads['apiUserPendingVia'] };
+
+/**
+ * Whether the user's sets (assignments in force only: the query leaves out expired ones) include the permission set,
+ * directly or (only) through a group: then that group's label. A group whose Status is not Updated is not counted
+ * on: it is named as `pending`.
+ */
+function holding(sets: readonly SalesforceRecord[], permsetId: string, groups: ReadonlyMap<string, string>): Holding {
+  const vias = sets.map((set) => ({
+    via: assignmentVia({ PermissionSetId: set.Id, PermissionSetGroupId: set.PermissionSetGroupId }, permsetId, groups),
+    why: whyNotCounted(set),
+  }));
+  if (vias.some((v) => v.via === undefined && !v.why)) return { assigned: true };
+  const counted = vias.find((v) => typeof v.via === 'string' && !v.why);
+  if (counted) return { assigned: true, via: counted.via as string };
+  const pending = vias.find((v) => typeof v.via === 'string' && v.why?.reason === 'group-status');
+  return pending?.why?.reason === 'group-status' ? { assigned: false, pending: { group: pending.via as string, status: pending.why.status } } : { assigned: false };
 }
 
 async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>): Promise<RestFacts> {
@@ -131,6 +145,7 @@ async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>
   });
   const apiUserAssigned: Fetched<boolean> = !permissionSet.ok ? permissionSet : !held.ok ? held : fetched(held.value.assigned);
   const apiUserAssignedVia = held.ok ? held.value.via : undefined;
+  const apiUserPendingVia = held.ok ? held.value.pending : undefined;
   const describes = {} as Record<BookingObject, Fetched<ObjectFields>>;
   for (const object of BOOKING_OBJECTS) {
     describes[object] = await read(() => parseDescribe(object, subBody<Record<string, unknown>>(answers, describeRef(object))));
@@ -141,6 +156,7 @@ async function readRestFacts(conn: Connection, answers: Map<string, SubResponse>
     permissionSet,
     apiUserAssigned,
     ...(apiUserAssignedVia ? { apiUserAssignedVia } : {}),
+    ...(apiUserPendingVia ? { apiUserPendingVia } : {}),
     describes,
     duplicateRules: await read(async () => parseDuplicateRules(await records(REF.duplicateRules))),
     assignmentRules: answers.has(REF.assignmentRules)
@@ -216,7 +232,7 @@ export async function gatherFacts(conn: Connection, request: GatherRequest): Pro
   }
   if (rest.status === 'rejected') throw toSfError(rest.reason, request.target);
   if (tooling.status === 'rejected') throw toSfError(tooling.reason, request.target);
-  const { permissionSet, apiUserAssigned, apiUserAssignedVia, ...restFacts } = rest.value;
+  const { permissionSet, apiUserAssigned, apiUserAssignedVia, apiUserPendingVia, ...restFacts } = rest.value;
   return {
     ...request,
     ...restFacts,
@@ -226,6 +242,7 @@ export async function gatherFacts(conn: Connection, request: GatherRequest): Pro
       permissionSet,
       apiUserAssigned,
       ...(apiUserAssignedVia ? { apiUserAssignedVia } : {}),
+      ...(apiUserPendingVia ? { apiUserPendingVia } : {}),
       layouts: tooling.value.layouts,
     },
   };

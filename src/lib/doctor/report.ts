@@ -39,6 +39,7 @@ function installationFacts(facts: DoctorFacts): InstallationFacts {
     permissionSet: installation.permissionSet.ok ? installation.permissionSet.value : undefined,
     apiUserAssigned: installation.apiUserAssigned.ok && installation.apiUserAssigned.value,
     ...(installation.apiUserAssignedVia ? { apiUserAssignedVia: installation.apiUserAssignedVia } : {}),
+    ...(installation.apiUserPendingVia ? { apiUserPendingVia: installation.apiUserPendingVia } : {}),
     layouts: installation.layouts.ok ? installation.layouts.value : undefined,
   };
 }

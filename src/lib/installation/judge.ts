@@ -20,6 +20,8 @@ export type InstallationFacts = {
   apiUserAssigned: boolean;
   /** The permission set group through which the API user holds the set, when only that way. */
   apiUserAssignedVia?: string;
+  /** The group through which the API user would hold it, whose Status is not Updated: not counted on yet. */
+  apiUserPendingVia?: { group: string; status: string };
   /** Event layouts in use and the package fields each lacks; undefined = could not be read. */
   layouts: Array<{ name: string; missing: string[] }> | undefined;
 };
@@ -51,6 +53,10 @@ export function judgePermissionSet(facts: InstallationFacts, ctx: InstallationCo
   }
   if (permissionSet && facts.apiUserAssigned) {
     return pass(id, title(id), text(`${id}.pass`, [ctx.apiUsername, permissionSet.label]));
+  }
+  if (permissionSet && facts.apiUserPendingVia) {
+    const { group, status } = facts.apiUserPendingVia;
+    return warn(id, title(id), text(`${id}.group-status`, [ctx.apiUsername, permissionSet.label, group, status]), text(`${id}.group-status.fix`, [group, ctx.alias, ctx.apiUsername]));
   }
   if (permissionSet) {
     return fail(id, title(id), text(`${id}.fail`, [ctx.apiUsername, permissionSet.label]), text(`${id}.fix`, [ctx.alias, ctx.apiUsername]));

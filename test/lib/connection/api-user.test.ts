@@ -1,16 +1,8 @@
 import { Org } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
-import {
-  type ApiUserFacts,
-  apiUserCheckIds,
-  objectDescribeRequests,
-  apiUserRequests,
-  judgeApiRefused,
-  judgeApiUser,
-  parseApiUserFacts,
-  parseOrgFacts,
-} from '../../../src/lib/connection/api-user.js';
+import { type ApiUserFacts, apiUserCheckIds, judgeApiRefused, judgeApiUser } from '../../../src/lib/connection/api-user.js';
+import { objectDescribeRequests, apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../../../src/lib/connection/api-user-facts.js';
 import { sendComposite } from '../../../src/lib/org/requests.js';
 import { FakeOrg, goodUser, productionOrg, scratchOrg, sfLogin } from './fake-org.js';
 
@@ -108,6 +100,50 @@ describe('connection/api-user', () => {
       expect(inactive.message).to.equal('api@acme.example is inactive.');
     });
 
+    it('user-active warns when UserLogin could not be read: frozen is unknown', () => {
+      const check = byId(judgeApiUser('api@acme.example', facts({ frozenUnreadable: true }), 'standard'))['user-active'];
+      expect(check.status).to.equal('warn');
+      expect(check.message).to.match(/^api@acme\.example is active, but whether it is frozen could not be checked: reading UserLogin needs the Manage Users permission/);
+      expect(check.fix).to.include('Unfreeze');
+      expect(byId(judgeApiUser('api@acme.example', facts({ frozenUnreadable: true, isFrozen: true }), 'standard'))['user-active'].status).to.equal('fail');
+    });
+
+    const group = (status: string) => ({ source: 'the permission set group "OnceHub Integration"', reason: 'group-status' as const, status });
+    const session = { source: 'the permission set "OnceHub API Access (session)"', reason: 'session-based' as const };
+    const none = { apiEnabled: [], modifyAllData: [], editEvent: [], objectAccess: [] };
+
+    it('a permission only a group awaiting recalculation would grant warns, naming the group and its Status', () => {
+      const user = facts({ editEvent: false, notCounted: { ...none, editEvent: [group('Outdated')] } });
+      const check = byId(judgeApiUser('api@acme.example', user, 'advanced-secure'))['edit-events'];
+      expect(check.status).to.equal('warn');
+      expect(check.message).to.equal(
+        'Only the permission set group "OnceHub Integration" (Status Outdated) would grant it, and its permissions are being recalculated (a group\'s Status is Updated once Salesforce has recalculated them; Outdated, Updating or Failed mean not yet), so it is not counted on.'
+      );
+      expect(check.fix).to.include('Setup > Permission Set Groups');
+    });
+
+    it('a permission only a session-based set would grant fails, saying the set grants nothing to an API session', () => {
+      const noAccess = { Read: false, Create: false, Edit: false, Delete: false };
+      const user = facts({
+        editEvent: false,
+        objectAccess: { Lead: { ...noAccess }, Account: { ...full }, Contact: { ...full }, Case: { ...full } },
+        objectAccessSource: 'sets',
+        notCounted: { ...none, editEvent: [session, group('Failed')], objectAccess: [session] },
+      });
+      const checks = byId(judgeApiUser('api@acme.example', user, 'advanced-secure'));
+      for (const id of ['edit-events', 'object-access']) {
+        expect(checks[id].status, id).to.equal('fail');
+        expect(checks[id].message).to.include('the permission set "OnceHub API Access (session)" would grant it, but a session-based permission set grants nothing until it is activated');
+        expect(checks[id].fix).to.match(/^Grant it with a permission set that is not session-based \(untick Session Activation Required on the permission set "OnceHub API Access \(session\)"/);
+      }
+      expect(checks['edit-events'].message).to.match(/^Neither the "System Administrator" profile nor any permission set or group of api@acme\.example grants Edit Events/);
+    });
+
+    it('a permission granted elsewhere passes, whatever a left-out set would add', () => {
+      const user = facts({ notCounted: { ...none, editEvent: [session] }, grantedBy: { apiEnabled: [], modifyAllData: [], editEvent: ['the profile "Custom"'], objectAccess: [] } });
+      expect(byId(judgeApiUser('api@acme.example', user, 'advanced-secure'))['edit-events'].status).to.equal('pass');
+    });
+
     it('each passing permission says where it comes from: profile, permission set or group', () => {
       const grantedBy = {
         apiEnabled: ['the permission set "OnceHub API Access"'],
@@ -186,7 +222,9 @@ describe('connection/api-user', () => {
       await read("o'neil\\x@acme.example");
       expect(fake.soql).to.have.length(3);
       expect(fake.soql[1]).to.match(/ FROM User WHERE Username = 'o\\'neil\\\\x@acme\.example'$/);
-      expect(fake.soql[2]).to.include("FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = 'o\\'neil\\\\x@acme.example')");
+      expect(fake.soql[2]).to.match(
+        /FROM PermissionSet WHERE Id IN \(SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee\.Username = 'o\\'neil\\\\x@acme\.example' AND \(ExpirationDate = null OR ExpirationDate > \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\)$/
+      );
       const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
       const soql = apiUserRequests(conn, 'api@acme.example', { self: { userId: "005'x" }, login: true }).map((r) => decodeURIComponent(r.url.split('q=')[1]));
       expect(soql).to.have.length(6);
