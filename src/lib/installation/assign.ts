@@ -17,11 +17,13 @@ import {
   assignmentVia,
   groupComponentsQuery,
   groupsContaining,
+  isExpired,
   type OncehubPermissionSet,
   permissionSetQuery,
   pickPermissionSet,
   usersByUsernameQuery,
 } from './permset.js';
+import { sameId } from '../connection/state.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'installation');
@@ -53,7 +55,14 @@ export const permissionSetView = ({
   namespacePrefix,
 }: OncehubPermissionSet): PermsetAssignResult['permissionSet'] => ({ id, name, label, namespacePrefix });
 
-export type UserFacts = { id: string; username: string; isActive: boolean; licenseName: string | null };
+export type UserFacts = {
+  id: string;
+  username: string;
+  isActive: boolean;
+  licenseName: string | null;
+  /** The ExpirationDate of an assignment of the set that has expired (it grants nothing, but its row may remain). */
+  expiredOn?: string;
+};
 
 export type AssignmentFacts = {
   permissionSet: OncehubPermissionSet | undefined;
@@ -129,7 +138,8 @@ const parseUser = (r: SalesforceRecord): UserFacts => ({
 export async function fetchAssignmentFacts(
   conn: Connection,
   usernames: readonly string[],
-  permsetNameOverride?: string
+  permsetNameOverride?: string,
+  now: Date = new Date()
 ): Promise<AssignmentFacts> {
   const userChunks = chunkForInClause(usernames, IN_CLAUSE_CHARS, IN_CLAUSE_VALUES);
   const first = await sendComposite(conn, [
@@ -141,7 +151,8 @@ export async function fetchAssignmentFacts(
   const users = await recordsOf(conn, first, REF.users, userChunks.length);
   const facts: AssignmentFacts = { permissionSet, users: users.map(parseUser), assignedUserIds: new Set(), assignedVia: new Map() };
   if (!permissionSet || facts.users.length === 0) return facts;
-  const groups = groupsContaining(permissionSet.id, (await subQuery(conn, first, REF.groups)).records);
+  // A group still being recalculated (or whose recalculation failed) is not counted on: the user gets a direct assignment.
+  const groups = groupsContaining(permissionSet.id, (await subQuery(conn, first, REF.groups)).records, { updatedOnly: true });
 
   const idChunks = chunkForInClause(facts.users.map((u) => u.id), IN_CLAUSE_CHARS, IN_CLAUSE_VALUES);
   const second = await sendComposite(
@@ -155,6 +166,11 @@ export async function fetchAssignmentFacts(
     const via = assignmentVia(row, permissionSet.id, groups);
     const userId = String(row.AssigneeId);
     if (via === null) continue;
+    if (isExpired(row, now)) {
+      const user = facts.users.find((u) => sameId(u.id, userId));
+      if (user && via === undefined) user.expiredOn = String(row.ExpirationDate);
+      continue;
+    }
     facts.assignedUserIds.add(userId);
     if (via === undefined) direct.add(userId);
     else facts.assignedVia!.set(userId, via);
@@ -246,6 +262,11 @@ export function readSaveResults(
     }
     const error = result?.errors?.[0];
     const errorCode = error?.statusCode ?? 'UNKNOWN_ERROR';
+    if (errorCode === 'DUPLICATE_VALUE' && user.expiredOn) {
+      // The expired assignment's row is still stored: the set is not held, and a new row cannot be added yet.
+      outcome.failed.push({ username: user.username, errorCode, message: messages.getMessage('assign.expired', [permissionSet.label, user.username, user.expiredOn]) });
+      return;
+    }
     if (errorCode === 'DUPLICATE_VALUE') {
       outcome.alreadyAssigned.push(row);
       return;

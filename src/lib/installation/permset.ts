@@ -52,16 +52,22 @@ export function permissionSetQuery(nameOverride?: string): string {
  */
 export function groupComponentsQuery(nameOverride?: string): string {
   return (
-    'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel FROM PermissionSetGroupComponent ' +
+    'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel, PermissionSetGroup.Status FROM PermissionSetGroupComponent ' +
     `WHERE PermissionSetId IN (SELECT Id FROM PermissionSet WHERE ${permissionSetWhere(nameOverride)})`
   );
 }
 
-/** The groups (id → label) that contain the permission set, from `groupComponentsQuery()`'s rows. */
-export function groupsContaining(permsetId: string, components: readonly SalesforceRecord[]): Map<string, string> {
+/**
+ * The groups (id → label) that contain the permission set, from `groupComponentsQuery()`'s rows. `updatedOnly`: only
+ * the groups whose Status is Updated (or not returned), whose permissions may be counted on; a group still being
+ * recalculated (Outdated, Updating) or whose recalculation Failed is left out.
+ */
+export function groupsContaining(permsetId: string, components: readonly SalesforceRecord[], options: { updatedOnly?: boolean } = {}): Map<string, string> {
   const groups = new Map<string, string>();
   for (const c of components) {
     if (!sameId(String(c.PermissionSetId), permsetId) || typeof c.PermissionSetGroupId !== 'string') continue;
+    const status = (c.PermissionSetGroup as Record<string, unknown> | null | undefined)?.Status;
+    if (options.updatedOnly && typeof status === 'string' && status !== 'Updated') continue;
     const label = (c.PermissionSetGroup as Record<string, unknown> | null | undefined)?.MasterLabel;
     groups.set(c.PermissionSetGroupId.slice(0, 15), typeof label === 'string' ? label : c.PermissionSetGroupId);
   }
@@ -105,7 +111,7 @@ export const usersByUsernameQuery = (usernames: readonly string[]): string =>
  * it (a group assignment stores the group's id; its PermissionSetId is the group's aggregate set).
  */
 export const assignmentsForUsersQuery = (permsetId: string, userIds: readonly string[], groupIds: readonly string[] = []): string =>
-  'SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment ' +
+  'SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, ExpirationDate FROM PermissionSetAssignment ' +
   `WHERE AssigneeId IN ${quoteList(userIds)} AND ` +
   (groupIds.length
     ? `(PermissionSetId = ${quote(permsetId)} OR PermissionSetGroupId IN ${quoteList(groupIds)})`
@@ -119,4 +125,14 @@ export function assignmentVia(row: SalesforceRecord, permsetId: string, groups: 
   const groupId = typeof row.PermissionSetGroupId === 'string' ? row.PermissionSetGroupId.slice(0, 15) : undefined;
   if (groupId && groups.has(groupId)) return groups.get(groupId);
   return typeof row.PermissionSetId === 'string' && sameId(row.PermissionSetId, permsetId) ? undefined : null;
+}
+
+/**
+ * Whether an assignment row has expired: its ExpirationDate is past. Such a row grants nothing (Salesforce removes the
+ * access on that date, and the row itself soon after).
+ */
+export function isExpired(row: SalesforceRecord, now: Date): boolean {
+  if (typeof row.ExpirationDate !== 'string') return false;
+  const at = Date.parse(row.ExpirationDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return !Number.isNaN(at) && at <= now.getTime();
 }

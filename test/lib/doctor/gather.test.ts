@@ -83,14 +83,16 @@ describe('doctor/gather', () => {
       expect(facts.bookingOwners?.ok && facts.bookingOwners.value.map((o) => o.username)).to.deep.equal(['rep1@acme.example']);
     });
 
-    it('checking the logged-in user itself adds its own effective permissions: 10 queries at most, still 4 requests', async () => {
+    it('checking the logged-in user itself adds its own effective permissions, not its UserLogin: 9 queries, still 4 requests', async () => {
       await gather({
         apiUser: { username: ADMIN, source: 'authenticated' },
         setup: { path: 's.json', file: { creationRules: { lead: { new: { owner: 'assignment-rules' } } }, bookingPageOwners: ['rep1@acme.example'] } },
       });
       expect(org.orgRequests).to.have.length(4);
       expect(org.soql.filter((q) => q.endsWith('FROM UserPermissionAccess'))).to.have.length(1);
-      expect(org.soql).to.have.length(10 + 3);
+      // Its own session proves it is not frozen (Salesforce refuses a frozen user's sessions).
+      expect(org.soql.filter((q) => q.includes('FROM UserLogin'))).to.have.length(0);
+      expect(org.soql).to.have.length(9 + 3);
     });
 
     it('a user who holds the OnceHub set only through a group holds it, via that group', async () => {

@@ -56,6 +56,13 @@ describe('installation/judge', () => {
       );
     });
 
+    it('held only through a group whose Status is not Updated: a warning naming the group and its Status, not a pass', () => {
+      const check = byId({ ...healthy(), apiUserAssigned: false, apiUserPendingVia: { group: 'OnceHub Users', status: 'Outdated' } })['permset-assigned'];
+      expect(check.status).to.equal('warn');
+      expect(check.message).to.include('only through the permission set group "OnceHub Users", whose Status is Outdated');
+      expect(check.fix).to.include('Status Updated').and.include('sf oncehub permset assign');
+    });
+
     it('fails with the exact assign command when the API user lacks the set', () => {
       const check = byId({ ...healthy(), apiUserAssigned: false })['permset-assigned'];
       expect(check.status).to.equal('fail');

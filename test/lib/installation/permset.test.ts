@@ -103,7 +103,7 @@ describe('installation/permset', () => {
 
     it('reads the existing assignments of one set for a list of users', () => {
       const soql = assignmentsForUsersQuery('0PS000000000001AAA', ['005000000000001AAA', '005000000000002AAA']);
-      expect(soql).to.match(/^SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId FROM PermissionSetAssignment WHERE /);
+      expect(soql).to.match(/^SELECT Id, AssigneeId, PermissionSetId, PermissionSetGroupId, ExpirationDate FROM PermissionSetAssignment WHERE /);
       expect(literalAfter(soql, 'PermissionSetId')).to.equal('0PS000000000001AAA');
       expect(inList(soql, 'AssigneeId')).to.deep.equal(['005000000000001AAA', '005000000000002AAA']);
       expect(soql).to.not.include('PermissionSetGroupId IN');
@@ -116,7 +116,7 @@ describe('installation/permset', () => {
 
     it('finds the groups containing the candidate sets with the same conditions as the set query, quoting an override', () => {
       expect(groupComponentsQuery()).to.equal(
-        'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel FROM PermissionSetGroupComponent WHERE PermissionSetId IN ' +
+        'SELECT PermissionSetId, PermissionSetGroupId, PermissionSetGroup.MasterLabel, PermissionSetGroup.Status FROM PermissionSetGroupComponent WHERE PermissionSetId IN ' +
           `(SELECT Id FROM PermissionSet WHERE ${permissionSetQuery().split(' WHERE ')[1]})`
       );
       expect(literalAfter(groupComponentsQuery("ns__o'x"), 'Name')).to.equal("o'x");
