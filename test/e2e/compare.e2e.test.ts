@@ -5,14 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { expect } from 'chai';
-import { type Emulator, SANDBOX_ADMIN_USERNAME, scenarios, startEmulator, type OrgBuilder } from '../../emulator/index.js';
+import { type Emulator, picklist, SANDBOX_ADMIN_USERNAME, scenarios, startEmulator, type OrgBuilder } from '../../emulator/index.js';
 import { REPO_ROOT, type Session, type SfResult, startSession } from './harness.js';
 
 type Result = {
   source: { alias: string; id: string; isSandbox: boolean };
   target: { alias: string; id: string; isSandbox: boolean };
   checks: Array<{ phase: string; id: string; source: string; target: string }>;
-  schema: Array<{ object: string; field: string; issue: string; source: string; target: string }>;
+  schema: Array<{ object: string; field: string; issue: string; severity: string; source: string; target: string }>;
   ready: boolean;
 };
 
@@ -75,11 +75,11 @@ describe('e2e: sf oncehub compare', function () {
     });
 
     it('a field missing in the target', () => {
-      expect(schemaRow('missing')).to.deep.equal([{ object: 'Lead', field: 'Campaign_Code__c', issue: 'missing', source: 'string', target: 'missing' }]);
+      expect(schemaRow('missing')).to.deep.equal([{ object: 'Lead', field: 'Campaign_Code__c', issue: 'missing', severity: 'breaking', source: 'string', target: 'missing' }]);
     });
 
     it('a field of another type', () => {
-      expect(schemaRow('type')).to.deep.equal([{ object: 'Lead', field: 'Source_Detail__c', issue: 'type', source: 'string', target: 'textarea' }]);
+      expect(schemaRow('type')).to.deep.equal([{ object: 'Lead', field: 'Source_Detail__c', issue: 'type', severity: 'breaking', source: 'string', target: 'textarea' }]);
     });
 
     it('a field not createable, and one not updateable while the file overrides existing Leads', () => {
@@ -89,22 +89,22 @@ describe('e2e: sf oncehub compare', function () {
 
     it('a picklist value missing, and one inactive', () => {
       expect(schemaRow('picklist-value-missing')).to.deep.equal([
-        { object: 'Lead', field: 'Meeting_Type__c = Webinar', issue: 'picklist-value-missing', source: 'active', target: 'missing' },
+        { object: 'Lead', field: 'Meeting_Type__c = Webinar', issue: 'picklist-value-missing', severity: 'breaking', source: 'active', target: 'missing' },
       ]);
       expect(schemaRow('picklist-value-inactive')).to.deep.equal([
-        { object: 'Lead', field: 'Channel__c = Partner', issue: 'picklist-value-inactive', source: 'active', target: 'inactive' },
+        { object: 'Lead', field: 'Channel__c = Partner', issue: 'picklist-value-inactive', severity: 'breaking', source: 'active', target: 'inactive' },
       ]);
     });
 
     it('a field required only in the target', () => {
-      expect(schemaRow('newly-required')).to.deep.equal([{ object: 'Lead', field: 'Budget__c', issue: 'newly-required', source: 'missing', target: 'required' }]);
+      expect(schemaRow('newly-required')).to.deep.equal([{ object: 'Lead', field: 'Budget__c', issue: 'newly-required', severity: 'warning', source: 'missing', target: 'required' }]);
       expect(result().checks).to.deep.include({ phase: 'field-validation', id: 'required-fields', source: 'pass', target: 'warn' });
     });
 
     it('a validation rule and a duplicate rule only in the target', () => {
-      expect(schemaRow('validation-rule')).to.deep.equal([{ object: 'Lead', field: 'Budget_Positive', issue: 'validation-rule', source: 'absent', target: 'active' }]);
+      expect(schemaRow('validation-rule')).to.deep.equal([{ object: 'Lead', field: 'Budget_Positive', issue: 'validation-rule', severity: 'warning', source: 'absent', target: 'active' }]);
       expect(schemaRow('duplicate-rule')).to.deep.equal([
-        { object: 'Contact', field: 'Standard_Contact_Duplicate_Rule', issue: 'duplicate-rule', source: 'absent', target: 'active' },
+        { object: 'Contact', field: 'Standard_Contact_Duplicate_Rule', issue: 'duplicate-rule', severity: 'warning', source: 'absent', target: 'active' },
       ]);
     });
 
@@ -131,6 +131,27 @@ describe('e2e: sf oncehub compare', function () {
         expect(result.schema).to.deep.equal([]);
         expect(result.checks.filter((c) => c.target === 'fail')).to.deep.equal([]);
         expect(requests).to.be.at.most(8);
+      } finally {
+        await session.stop();
+        await sandbox.stop();
+      }
+    });
+
+    it('a value missing from an unrestricted picklist is a warning-level difference: still ready, exit 0', async () => {
+      const { session, sandbox } = await pair(scenarios.productionReady().withCustomField('Lead', picklist('Meeting_Type__c', ['Demo'], { label: 'Meeting Type' })));
+      try {
+        const { run } = await compare(session, sandbox, ['--config', CONFIG, '--json']);
+        const result = run.json?.result as Result;
+        expect(result.schema).to.deep.equal([
+          { object: 'Lead', field: 'Meeting_Type__c = Webinar', issue: 'picklist-value-missing', severity: 'warning', source: 'active', target: 'missing' },
+        ]);
+        expect(result.checks).to.deep.include({ phase: 'field-mapping', id: 'mapping', source: 'pass', target: 'warn' });
+        expect(result.ready).to.equal(true);
+        expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+        const human = await compare(session, sandbox, ['--config', CONFIG]);
+        expect(human.run.exitCode).to.equal(0);
+        expect(human.run.stdout).to.include('Lead.Meeting_Type__c = Webinar: picklist value missing (warning)');
+        expect(human.run.stdout).to.include('Ready: the target is at least as ready as the source');
       } finally {
         await session.stop();
         await sandbox.stop();

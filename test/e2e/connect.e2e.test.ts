@@ -3,7 +3,7 @@
  * org emulator. Needs `npm run build` first (npm test does it).
  */
 import { expect } from 'chai';
-import { ADMIN_USERNAME, type OrgBuilder, scenarios } from '../../emulator/index.js';
+import { ADMIN_USERNAME, AUDITOR_USERNAME, type OrgBuilder, SESSION_PERMSET_LABEL, scenarios } from '../../emulator/index.js';
 import { type Session, type SfResult, startSession } from './harness.js';
 
 const STANDARD_CHECKS = ['user-active', 'user-license', 'user-profile', 'api-enabled', 'modify-all-data'];
@@ -125,6 +125,48 @@ describe('e2e: sf oncehub connect / disconnect / status', function () {
     expect(message('object-access')).to.include('through the permission set "OnceHub API Access"');
     expect(s.emulator.log.dataRequests()).to.have.length(1);
     expect(JSON.parse(s.stateFile()!)).to.have.nested.property('production.username', apiUser);
+  });
+
+  describe('effective permissions, the edges (advanced-secure, the API user checking itself in one request)', () => {
+    const API_USER = 'api@acme.example';
+    const connectAs = async (org: OrgBuilder): Promise<{ s: Session; run: SfResult; message: (id: string) => string }> => {
+      const s = await open(org, API_USER, 'api');
+      const run = await s.sf(['oncehub', 'connect', '-o', 'api', '--mode', 'advanced-secure', '--json']);
+      expectCleanError(run);
+      expect(s.emulator.log.dataRequests()).to.have.length(1);
+      const message = (id: string): string => run.json?.result.checks.find((c: { id: string }) => c.id === id).message as string;
+      return { s, run, message };
+    };
+    const apiUser = (): OrgBuilder => scenarios.base().withApiUser(API_USER, { profile: 'Standard User' });
+
+    it('an expired assignment grants nothing: Edit Events and object access fail, nothing recorded', async () => {
+      const { s, run } = await connectAs(apiUser().apiUserAccessExpired());
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.equal({ 'user-active': 'pass', 'user-license': 'pass', 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(s.stateFile()).to.equal(undefined);
+    });
+
+    it('a session-based permission set grants nothing to the API session, and the failure says so', async () => {
+      const { run, message } = await connectAs(apiUser().apiUserViaSessionBasedPermissionSet());
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(message('edit-events')).to.include(`the permission set "${SESSION_PERMSET_LABEL}" would grant it, but a session-based permission set grants nothing`);
+    });
+
+    it('a permission set group awaiting recalculation: warnings naming it, and the connection is not recorded', async () => {
+      const { s, run, message } = await connectAs(apiUser().apiUserViaRecalculatingGroup({ status: 'Failed' }));
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'warn', 'object-access': 'warn' });
+      expect(message('object-access')).to.match(/^Only the permission set group "OnceHub Integration" \(Status Failed\) would grant it/);
+      expect(run.exitCode).to.equal(1);
+      expect(s.stateFile()).to.equal(undefined);
+    });
+  });
+
+  it('a user without Manage Users checks itself: its own session proves it is not frozen, UserLogin is not asked', async () => {
+    const s = await open(scenarios.base().withSetupAuditor(), AUDITOR_USERNAME, 'audit');
+    const run = await s.sf(['oncehub', 'connect', '-o', 'audit', '--json']);
+    expect(statuses(run)['user-active']).to.equal('pass');
+    expect(JSON.stringify(s.emulator.log.dataRequests())).to.not.include('UserLogin');
   });
 
   it('a user frozen after login: the refused session is a clear error naming frozen users, exit 1, nothing recorded', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
-import { ADMIN_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, scenarios } from '../../emulator/index.js';
+import { ADMIN_USERNAME, AUDITOR_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, SESSION_PERMSET_LABEL, scenarios } from '../../emulator/index.js';
 import { REPO_ROOT, type Session, type SfResult, startSession } from './harness.js';
 
 type Check = { id: string; title: string; status: string; message: string; fix?: string };
@@ -264,6 +264,56 @@ describe('e2e: sf oncehub doctor', function () {
       expect(check(run, 'permset-assigned').message).to.equal(
         `${ADMIN_USERNAME} has the permission set "OnceHub connector for Salesforce" through the permission set group "OnceHub Users".`
       );
+    });
+
+    it('an expired assignment grants nothing: the permission set it gave is not held', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssignmentExpired().withEventLayoutFields());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'package-installed': 'pass', 'permset-assigned': 'fail' });
+      expect(check(run, 'permset-assigned').fix).to.equal(`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN_USERNAME}`);
+    });
+
+    it('an expired assignment of the API user\'s access set: Edit Events and object access fail, by an admin', async () => {
+      const s = await open(scenarios.base().apiUserAccessExpired(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)).to.deep.include({ 'user-active': 'pass', 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+    });
+
+    it('a session-based permission set does not count for an API user, and the failure says so', async () => {
+      const s = await open(scenarios.base().apiUserViaSessionBasedPermissionSet(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(check(run, 'edit-events').message).to.include(
+        `the permission set "${SESSION_PERMSET_LABEL}" would grant it, but a session-based permission set grants nothing until it is activated in a session`
+      );
+      expect(check(run, 'edit-events').fix).to.match(/^Grant it with a permission set that is not session-based/);
+    });
+
+    it('a permission set group awaiting recalculation is not counted on: its checks warn, naming the group and Status', async () => {
+      const s = await open(scenarios.base().apiUserViaRecalculatingGroup({ status: 'Updating' }), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(s, ['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'warn', 'object-access': 'warn' });
+      expect(check(run, 'edit-events').message).to.match(/^Only the permission set group "OnceHub Integration" \(Status Updating\) would grant it, and its permissions are being recalculated/);
+    });
+
+    it('the OnceHub set held only through a group not yet recalculated: permset-assigned warns, exit 0', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetViaGroup({ status: 'Outdated' }).withEventLayoutFields().withAssignmentRules());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)['permset-assigned']).to.equal('warn');
+      expect(check(run, 'permset-assigned').message).to.include('only through the permission set group "OnceHub Users", whose Status is Outdated');
+      expect(run.exitCode, run.stdout).to.equal(0);
+    });
+
+    it('run by a user without Manage Users: user-active warns that frozen could not be checked', async () => {
+      const s = await open(scenarios.base().withSetupAuditor(), AUDITOR_USERNAME, 'audit');
+      const run = await doctor(s, ['-o', 'audit', '--api-user', ADMIN_USERNAME, '--json']);
+      expect(check(run, 'user-active')).to.deep.include({ status: 'warn' });
+      expect(check(run, 'user-active').message).to.equal(
+        `${ADMIN_USERNAME} is active, but whether it is frozen could not be checked: reading UserLogin needs the Manage Users permission, which the user running this check lacks.`
+      );
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'modify-all-data': 'pass' });
     });
 
     it('the legacy permission set label counts as the OnceHub permission set', async () => {
