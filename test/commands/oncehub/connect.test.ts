@@ -80,7 +80,9 @@ describe('oncehub connect', () => {
       expect(prod.soql).to.have.length(5);
       expect(prod.soql[0]).to.match(/FROM Organization$/);
       expect(prod.soql[1]).to.include(`FROM User WHERE Username = '${API_USER}'`);
-      expect(prod.soql[2]).to.include(`FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = '${API_USER}')`);
+      expect(prod.soql[2]).to.include(
+        `FROM PermissionSet WHERE Id IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = '${API_USER}' AND (ExpirationDate = null OR ExpirationDate > `
+      );
       expect(prod.soql[3]).to.match(/FROM UserPermissionAccess$/);
       expect(prod.soql[4]).to.include('FROM UserEntityAccess WHERE UserId = ');
       expect(result).to.deep.include({
