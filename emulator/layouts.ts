@@ -164,3 +164,18 @@ export function simpleLayout(fields: string[], relatedLists: string[] = []): Lay
 export function layoutFields(metadata: LayoutMetadata): string[] {
   return metadata.layoutSections.flatMap((s) => s.layoutColumns.flatMap((c) => c.layoutItems.map((i) => i.field).filter((f): f is string => !!f)));
 }
+
+/** Characters the Metadata API percent-encodes (as UTF-8 bytes) in the name part of a layout's full name. */
+const FULL_NAME_ESCAPED = '^°!"§$%&/()=?´`+@#\'<>[]\\,;.:';
+
+/**
+ * A layout's Metadata API full name as Salesforce spells it: `<object>-<namespace>__<name>`, the name percent-encoded
+ * for the characters above and `__` (`%5F%5F`); spaces, `-`, `*`, a single `_` and letters stay. Evidence: Salesforce's
+ * standard `Account-Account %28Marketing%29 Layout`, forcedotcom/cli#2869, certinia/apex-mdapi#307 (namespace).
+ */
+export function metadataLayoutFullName(objectName: string, name: string, namespacePrefix?: string | null): string {
+  const encoded = name
+    .replace(/[^]/gu, (c) => (FULL_NAME_ESCAPED.includes(c) ? [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase()}`).join('') : c))
+    .replace(/__/g, '%5F%5F');
+  return `${objectName}-${namespacePrefix ? `${namespacePrefix}__` : ''}${encoded}`;
+}

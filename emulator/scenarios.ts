@@ -8,7 +8,7 @@
  * chose another); when they break the admin user itself, `meta.adminUsername` moves to
  * `ops.admin@acme.example` so tests still have someone who can log in and inspect.
  */
-import { eventLayout, layoutItem, salesEventLayout, simpleLayout, type LayoutMetadata } from './layouts.js';
+import { eventLayout, layoutItem, metadataLayoutFullName, salesEventLayout, simpleLayout, type LayoutMetadata } from './layouts.js';
 import { IdFactory } from './ids.js';
 import { defaultConfig, OrgModel, sfDateTime, type OrgConfig, type SRecord } from './model/org.js';
 import { field, picklist, readOnly, str, type FieldDef } from './model/schema.js';
@@ -147,6 +147,17 @@ export class OrgBuilder {
     return this.step('apiUserWithoutModifyAllData', () => {
       this.ensureProfile('Custom Admin - No MAD', 'SFDC', { ...ALL_PERMS, PermissionsModifyAllData: false }, adminAccess(false), true);
       this.moveUser(username, 'Custom Admin - No MAD');
+    });
+  }
+
+  /**
+   * API user on an admin profile with Customize Application but neither Modify All Data nor Modify Metadata Through
+   * Metadata API Functions: the Metadata API refuses it (INSUFFICIENT_ACCESS), Tooling layout writes do not.
+   */
+  public apiUserWithoutModifyMetadata(username = this.org.meta.apiUsername): this {
+    return this.step('apiUserWithoutModifyMetadata', () => {
+      this.ensureProfile('Custom Admin - Customize Application', 'SFDC', { ...ALL_PERMS, PermissionsModifyAllData: false, PermissionsModifyMetadata: false }, adminAccess(false), true);
+      this.moveUser(username, 'Custom Admin - Customize Application');
     });
   }
 
@@ -405,6 +416,38 @@ export class OrgBuilder {
   public withEventLayoutPartlyDone(layoutName = 'Event Layout'): this {
     return this.step(`withEventLayoutPartlyDone(${layoutName})`, () => {
       for (const layout of this.eventLayouts([layoutName])) this.addLayoutFields(layout, [EVENT_STATUS_FIELD]);
+    });
+  }
+
+  /**
+   * An Event layout whose name needs encoding in its Metadata API full name ("Event Layout (Sales & Service)" is
+   * `Event-Event Layout %28Sales %26 Service%29`), in use by the Standard User profile; "Event Layout" stays with the
+   * others. A readMetadata of any other spelling answers an empty record (forcedotcom/cli#2869).
+   */
+  public withEncodedNameEventLayout(name = 'Event Layout (Sales & Service)'): this {
+    return this.step(`withEncodedNameEventLayout(${name})`, () => {
+      const layout = this.createLayout('Event', name, salesEventLayout());
+      const standardUser = this.profile('Standard User');
+      for (const pl of this.org.where('ProfileLayout', (p) => p.TableEnumOrId === 'Event' && p.ProfileId === standardUser.Id)) {
+        this.org.update('ProfileLayout', pl.Id, { LayoutId: layout.Id });
+      }
+    });
+  }
+
+  /**
+   * The package's own managed Event layout (namespace ScheduleOnce, ManageableState installed, full name
+   * `Event-ScheduleOnce__OnceHub Event Layout`), with both package fields on it, used by every profile. Needs
+   * withPackage() first (the fields must exist).
+   */
+  public withManagedEventLayoutInUse(name = 'OnceHub Event Layout'): this {
+    return this.step(`withManagedEventLayoutInUse(${name})`, () => {
+      const metadata = eventLayout();
+      const column = metadata.layoutSections[1].layoutColumns[0];
+      for (const f of PACKAGE_EVENT_FIELDS) column.layoutItems.push(layoutItem(f, 'Edit'));
+      const layout = this.createLayout('Event', name, metadata, NAMESPACE);
+      for (const pl of this.org.where('ProfileLayout', (p) => p.TableEnumOrId === 'Event')) {
+        this.org.update('ProfileLayout', pl.Id, { LayoutId: layout.Id });
+      }
     });
   }
 
@@ -816,15 +859,16 @@ export class OrgBuilder {
     return { user: this.org.requireUser(name), set };
   }
 
-  private createLayout(objectName: string, name: string, metadata: LayoutMetadata): SRecord {
+  private createLayout(objectName: string, name: string, metadata: LayoutMetadata, namespacePrefix: string | null = null): SRecord {
     const layout = this.org.insert('Layout', {
       Name: name,
       TableEnumOrId: objectName,
       EntityDefinitionId: objectName,
-      NamespacePrefix: null,
+      NamespacePrefix: namespacePrefix,
       LayoutType: 'Standard',
-      ManageableState: 'unmanaged',
-      FullName: `${objectName}-${name}`,
+      ManageableState: namespacePrefix ? 'installed' : 'unmanaged',
+      // As the Metadata API spells it: encoded name, managed namespace in front (emulator/README.md).
+      FullName: metadataLayoutFullName(objectName, name, namespacePrefix),
       Metadata: metadata,
     });
     for (const profile of this.org.records('Profile')) {

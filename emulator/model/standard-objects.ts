@@ -24,6 +24,7 @@ export const PERMISSION_FIELDS = [
   'PermissionsViewAllData',
   'PermissionsViewSetup',
   'PermissionsCustomizeApplication',
+  'PermissionsModifyMetadata',
   'PermissionsManageUsers',
   'PermissionsAssignPermissionSets',
   'PermissionsManageProfilesPermissionsets',

@@ -1,9 +1,12 @@
 /**
- * The SOAP Metadata API at `/services/Soap/m/<version>[/<orgId>]`, as far as layouts need it: `readMetadata` and
- * `updateMetadata` of `Layout`, at most 10 components per call (salesforce-api §3.12). The session travels in the
- * envelope's SessionHeader, not in an Authorization header; every failure of the call itself is a SOAP fault
- * (HTTP 500), while one refused component is a `success=false` result. XML is parsed and written with fast-xml-parser.
+ * The SOAP Metadata API at `/services/Soap/m/<version>[/<orgId>]`, as far as layouts need it: `readMetadata`,
+ * `updateMetadata` (at most 10 components per call) and `listMetadata` (at most 3 queries) of `Layout`
+ * (salesforce-api §3.12). The session travels in the envelope's SessionHeader, not in an Authorization header; every
+ * failure of the call itself is a SOAP fault (HTTP 500), while one refused component is a `success=false` result.
+ * XML is parsed and written with fast-xml-parser; an `updateMetadata` body is checked against the WSDL's sequences,
+ * taken from the copy jsforce ships (`api/metadata/schema`, generated from the Metadata WSDL).
  */
+import { ApiSchemas } from '@jsforce/jsforce-node/lib/api/metadata/schema.js';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { ApiError, DmlFailure } from '../errors.js';
 import { layoutFromXml, toXmlValue } from '../layout-xml.js';
@@ -20,6 +23,8 @@ const XMLNS = 'http://soap.sforce.com/2006/04/metadata';
 const XML_TYPE = 'text/xml;charset=UTF-8';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, trimValues: true });
+/** The same body with its elements in document order, for the WSDL sequence check. */
+const orderedParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, trimValues: true, preserveOrder: true });
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false });
 
 /** A call-level failure: `<soapenv:Fault>` with `sf:<CODE>` and "CODE: message", as Salesforce writes it. */
@@ -27,9 +32,11 @@ class SoapFault extends Error {
   public constructor(
     public readonly code: string,
     message: string,
-    public readonly faultcode = `sf:${code}`
+    public readonly faultcode = `sf:${code}`,
+    /** The faultstring as is (a schema violation carries no `CODE: ` in front). */
+    plain = false
   ) {
-    super(`${code}: ${message}`);
+    super(plain ? message : `${code}: ${message}`);
   }
 }
 
@@ -54,10 +61,94 @@ function faultResponse(fault: SoapFault): ApiResponse {
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
 
-/** The Event layout a Metadata full name (`Event-Event Layout`) names, if any. */
+/**
+ * The layout a Metadata full name names, if any: only the spelling Salesforce uses (`Event-Event Layout
+ * %28Sales%29`, `Event-ns__Layout`) finds it; any other spelling is a layout that does not exist (forcedotcom/cli#2869,
+ * certinia/apex-mdapi#91).
+ */
 function layoutNamed(scope: Scope, fullName: string): SRecord | undefined {
-  const wanted = fullName.trim().toLowerCase();
-  return scope.state.org.records('Layout').find((l) => asText(l.FullName).toLowerCase() === wanted);
+  return scope.state.org.records('Layout').find((l) => asText(l.FullName) === fullName);
+}
+
+const MAX_LIST_QUERIES = 3;
+
+/** `listMetadata`: FileProperties of every component of the queried types (only Layout is modelled; others list nothing). */
+function listComponents(scope: Scope, call: Record<string, unknown>): Record<string, unknown> {
+  const queries = asList(call.queries as Record<string, unknown> | Array<Record<string, unknown>> | undefined);
+  if (queries.length > MAX_LIST_QUERIES) {
+    // [U: exact code and text] jsforce and the Metadata API docs: at most 3 queries per call.
+    throw new SoapFault('INVALID_ARGUMENT', `Too many queries: ${queries.length}. The maximum is ${MAX_LIST_QUERIES}`);
+  }
+  const { org } = scope.state;
+  // Layouts carry no audit values here: they were created with the org, by its admin.
+  const admin = org.records('User').find((u) => u.Username === org.meta.adminUsername) ?? org.records('User')[0];
+  const orgCreated = asText(org.records('Organization')[0]?.CreatedDate).replace(/\+0000$/, 'Z');
+  const results = queries.some((q) => asText(q.type) === 'Layout')
+    ? org.records('Layout').map((l) => ({
+        createdById: asText(l.CreatedById ?? admin?.Id),
+        createdByName: asText(org.get('User', asText(l.CreatedById ?? admin?.Id))?.Name),
+        createdDate: asText(l.CreatedDate ?? orgCreated),
+        fileName: `layouts/${asText(l.FullName)}.layout`,
+        fullName: asText(l.FullName),
+        id: asText(l.Id),
+        lastModifiedById: asText(l.LastModifiedById ?? admin?.Id),
+        lastModifiedByName: asText(org.get('User', asText(l.LastModifiedById ?? admin?.Id))?.Name),
+        lastModifiedDate: asText(l.LastModifiedDate ?? orgCreated),
+        manageableState: asText(l.ManageableState) || 'unmanaged',
+        ...(l.NamespacePrefix ? { namespacePrefix: asText(l.NamespacePrefix) } : {}),
+        type: 'Layout',
+      }))
+    : [];
+  return { listMetadataResponse: results.length > 0 ? { result: results } : '' };
+}
+
+type SchemaType = { props: Record<string, string | readonly string[]>; extends?: string };
+const SCHEMAS = ApiSchemas as unknown as Record<string, SchemaType | undefined>;
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+/** The elements of a WSDL type in sequence (inherited ones first), each with its type and whether it repeats. */
+function sequenceOf(typeName: string): Array<{ name: string; type: string; list: boolean }> {
+  const schema = SCHEMAS[typeName];
+  if (!schema) return [];
+  const own = Object.entries(schema.props).map(([name, t]) =>
+    typeof t === 'string' ? { name, type: t.replace(/^\?/, ''), list: false } : { name, type: t[t.length - 1].replace(/^\?/, ''), list: true }
+  );
+  return [...(schema.extends ? sequenceOf(schema.extends) : []), ...own];
+}
+
+/**
+ * Checks elements against their type's `xsd:sequence`: an unknown element, one out of sequence or a second one of a
+ * non-repeating element fails the whole call, as Salesforce's SOAP binding does ("Element {…}behavior invalid at
+ * this location in type LayoutItem"; salesforce-api §3.12). The faultcode is `soapenv:Client` [U: exact faultcode].
+ */
+function checkSequence(children: readonly OrderedNode[], typeName: string): void {
+  const sequence = sequenceOf(typeName);
+  let position = -1;
+  for (const child of children) {
+    const tag = Object.keys(child).find((k) => k !== ':@');
+    if (tag === undefined || tag === '#text') continue;
+    const index = sequence.findIndex((e) => e.name === tag);
+    if (index < 0 || index < position || (index === position && !sequence[index].list)) {
+      throw new SoapFault('INVALID_ELEMENT', `Element {${XMLNS}}${tag} invalid at this location in type ${typeName}`, 'soapenv:Client', true);
+    }
+    position = index;
+    const declared = child[':@']?.['@_type'];
+    const type = declared && SCHEMAS[declared] ? declared : sequence[index].type;
+    if (SCHEMAS[type]) checkSequence(child[tag] as OrderedNode[], type);
+  }
+}
+
+/** The `<metadata xsi:type="…">` elements of an updateMetadata body, each checked against its type. */
+function checkUpdateBody(body: string): void {
+  const find = (nodes: readonly OrderedNode[], tag: string): OrderedNode[] => nodes.filter((n) => tag in n);
+  const doc = orderedParser.parse(body) as OrderedNode[];
+  const envelope = find(doc, 'Envelope')[0]?.Envelope as OrderedNode[] | undefined;
+  const soapBody = find(envelope ?? [], 'Body')[0]?.Body as OrderedNode[] | undefined;
+  const call = find(soapBody ?? [], 'updateMetadata')[0]?.updateMetadata as OrderedNode[] | undefined;
+  for (const component of find(call ?? [], 'metadata')) {
+    const type = component[':@']?.['@_type'];
+    if (type && SCHEMAS[type]) checkSequence(component.metadata as OrderedNode[], type);
+  }
 }
 
 function readLayouts(scope: Scope, call: Record<string, unknown>): Record<string, unknown> {
@@ -137,8 +228,9 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
   const limits = org.config.limits;
   if (limits.dailyApiRequestsUsed >= limits.dailyApiRequestsMax) throw new SoapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
   limits.dailyApiRequestsUsed++;
-  if (!org.hasAnyPermission(user.Id, ['PermissionsCustomizeApplication', 'PermissionsModifyAllData'])) {
-    // forcedotcom/cli#3048: HTTP 500, faultcode sf:INSUFFICIENT_ACCESS.
+  if (!org.hasAnyPermission(user.Id, ['PermissionsModifyAllData', 'PermissionsModifyMetadata'])) {
+    // Modify All Data or Modify Metadata Through Metadata API Functions; Customize Application alone is not enough
+    // (readMetadata/updateMetadata docs; forcedotcom/cli#3048: HTTP 500, faultcode sf:INSUFFICIENT_ACCESS).
     throw new SoapFault('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
   }
   const [operation, found] = Object.entries(soap?.Body ?? {}).find(([k]) => !k.startsWith('@_')) ?? [''];
@@ -149,7 +241,10 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
     case 'updateMetadata':
       // Attempted writes count, successful or not, as for REST.
       entry.kind = 'write';
+      checkUpdateBody(typeof req.body === 'string' ? req.body : '');
       return updateLayouts(scope, user, call);
+    case 'listMetadata':
+      return listComponents(scope, call);
     default:
       throw new SoapFault('INVALID_OPERATION', `No operation available for request {${XMLNS}}${operation}`, 'soapenv:Client');
   }

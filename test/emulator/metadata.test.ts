@@ -128,8 +128,8 @@ describe('emulator: SOAP Metadata API (Layout)', () => {
     expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 500, errorCode: 'INVALID_SESSION_ID' });
   });
 
-  it('needs Customize Application or Modify All Data: INSUFFICIENT_ACCESS fault otherwise', async () => {
-    // Custom Admin - No MAD keeps Customize Application.
+  it('needs Modify All Data or Modify Metadata: INSUFFICIENT_ACCESS fault otherwise', async () => {
+    // Custom Admin - No MAD keeps Modify Metadata Through Metadata API Functions.
     expect(await read(connect(ctx.emu, 'sam.sales@acme.example'), ['Event-Event Layout'])).to.have.nested.property('[0].fullName');
     const err = await rejection(read(connect(ctx.emu, 'std.user@acme.example'), ['Event-Event Layout']));
     expect(err.name).to.equal('sf:INSUFFICIENT_ACCESS');
@@ -155,5 +155,123 @@ describe('emulator: SOAP Metadata API (Layout)', () => {
     expect((await ctx.conn.tooling.query<Rec>(q('Activity'))).records.map((r) => r.QualifiedApiName)).to.deep.equal([STATUS, REASON]);
     const describe = await ctx.conn.sobject('Event').describe();
     expect(describe.fields.map((f) => f.name)).to.include.members([STATUS, REASON]);
+  });
+
+  it('refuses an updateMetadata body out of the WSDL sequence with a client fault for the whole call', async () => {
+    const before = structuredClone(stored(ctx.emu, 'Sales Event Layout'));
+    const [layout] = await read(ctx.conn, ['Event-Sales Event Layout']);
+    // jsforce sends keys in their order: field before behavior breaks LayoutItem's sequence.
+    layout.layoutSections[0].layoutColumns[0].layoutItems.push({ field: STATUS, behavior: 'Edit' });
+    const err = await rejection(update(ctx.conn, [layout]));
+    expect(err.name).to.equal('soapenv:Client');
+    expect(err.message).to.equal('Element {http://soap.sforce.com/2006/04/metadata}behavior invalid at this location in type LayoutItem');
+    expect(stored(ctx.emu, 'Sales Event Layout')).to.deep.equal(before);
+    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 500, kind: 'write' });
+  });
+
+  it('refuses an unknown element and a section out of sequence, naming the type', async () => {
+    const [layout] = await read(ctx.conn, ['Event-Sales Event Layout']);
+    const unknown = { ...layout, layoutSections: [{ ...layout.layoutSections[0], colour: 'red' }] };
+    expect((await rejection(update(ctx.conn, [unknown]))).message).to.equal(
+      'Element {http://soap.sforce.com/2006/04/metadata}colour invalid at this location in type LayoutSection'
+    );
+    const { fullName, ...rest } = layout;
+    const section = { style: 'OneColumn', label: 'OnceHub', layoutColumns: [] };
+    const outOfOrder = { fullName, ...rest, layoutSections: [section] };
+    expect((await rejection(update(ctx.conn, [outOfOrder]))).message).to.equal(
+      'Element {http://soap.sforce.com/2006/04/metadata}label invalid at this location in type LayoutSection'
+    );
+    const layoutLevel = { layoutSections: layout.layoutSections, fullName };
+    expect((await rejection(update(ctx.conn, [layoutLevel]))).message).to.equal(
+      'Element {http://soap.sforce.com/2006/04/metadata}fullName invalid at this location in type Layout'
+    );
+  });
+
+  it('lists Layout components with their FileProperties (listMetadata), ids as ProfileLayout has them', async () => {
+    ctx.emu.log.clear();
+    const listed = (await ctx.conn.metadata.list([{ type: 'Layout' }, { type: 'CustomObject' }])) as unknown as Array<Record<string, unknown>>;
+    const layouts = ctx.emu.org.records('Layout');
+    expect(listed).to.have.length(layouts.length);
+    const sales = listed.find((p) => p.fullName === 'Event-Sales Event Layout');
+    const record = layouts.find((l) => l.Name === 'Sales Event Layout') as Rec;
+    expect(sales).to.deep.include({
+      fileName: 'layouts/Event-Sales Event Layout.layout',
+      id: record.Id,
+      manageableState: 'unmanaged',
+      type: 'Layout',
+    });
+    // An unmanaged component has no namespacePrefix element; jsforce leaves the optional key out.
+    expect(sales).to.not.have.property('namespacePrefix');
+    expect(sales?.createdByName).to.be.a('string').and.not.equal('');
+    expect(sales?.lastModifiedDate).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(ctx.emu.log.entries.map((e) => `${e.api} ${e.kind}`)).to.deep.equal(['metadata read']);
+    const err = await rejection(ctx.conn.metadata.list([{ type: 'Layout' }, { type: 'Layout' }, { type: 'Layout' }, { type: 'Layout' }]));
+    expect(err.name).to.equal('sf:INVALID_ARGUMENT');
+  });
+
+  it('answers a maintenance page on the SOAP endpoint as a 200 HTML page, which jsforce returns as an empty result', async () => {
+    ctx.emu.faults.maintenancePage({ path: '/services/Soap/m/', times: 1 });
+    const res = await read(ctx.conn, ['Event-Event Layout', 'Event-Sales Event Layout']);
+    expect(res).to.deep.equal([]);
+    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 200, fault: 'maintenancePage' });
+  });
+});
+
+describe('emulator: layout full names as Salesforce spells them', () => {
+  const ctx = useEmulator(() => ({
+    org: scenarios.base().withPackage().withEncodedNameEventLayout().apiUserWithoutModifyMetadata('sam.sales@acme.example').build(),
+  }));
+
+  it('stores an encoded full name and reads the layout only by that spelling', async () => {
+    const record = ctx.emu.org.records('Layout').find((l) => l.Name === 'Event Layout (Sales & Service)') as Rec;
+    expect(record.FullName).to.equal('Event-Event Layout %28Sales %26 Service%29');
+    const [byPlain, byEncoded, byLower] = await read(ctx.conn, [
+      'Event-Event Layout (Sales & Service)',
+      'Event-Event Layout %28Sales %26 Service%29',
+      'event-event layout %28sales %26 service%29',
+    ]);
+    expect(byPlain.fullName).to.equal(undefined);
+    expect(byEncoded.fullName).to.equal('Event-Event Layout %28Sales %26 Service%29');
+    expect(byEncoded.layoutSections[0].label).to.equal('Meeting');
+    expect(byLower.fullName).to.equal(undefined);
+    const [saved] = await update(ctx.conn, [byEncoded]);
+    expect(saved).to.deep.include({ fullName: 'Event-Event Layout %28Sales %26 Service%29', success: true });
+  });
+
+  it('uses it for the Standard User profile (ProfileLayout → Layout.Name, Layout.NamespacePrefix)', async () => {
+    const rows = await ctx.conn.tooling.query<Rec>(
+      "SELECT LayoutId, Layout.Name, Layout.NamespacePrefix, Profile.Name FROM ProfileLayout WHERE TableEnumOrId = 'Event'"
+    );
+    const byProfile = new Map(rows.records.map((r) => [(r.Profile as Rec).Name, r.Layout as Rec]));
+    expect(byProfile.get('Standard User')).to.deep.include({ Name: 'Event Layout (Sales & Service)', NamespacePrefix: null });
+    expect(byProfile.get('System Administrator')).to.deep.include({ Name: 'Event Layout' });
+  });
+
+  it('refuses a user with Customize Application alone (no Modify All Data, no Modify Metadata)', async () => {
+    const err = await rejection(read(connect(ctx.emu, 'sam.sales@acme.example'), ['Event-Event Layout']));
+    expect(err.name).to.equal('sf:INSUFFICIENT_ACCESS');
+  });
+});
+
+describe('emulator: a managed Event layout in use', () => {
+  const ctx = useEmulator(() => ({ org: scenarios.base().withPackage().withManagedEventLayoutInUse().build() }));
+
+  it('spells its full name with the namespace and lists it as installed', async () => {
+    const record = ctx.emu.org.records('Layout').find((l) => l.Name === 'OnceHub Event Layout') as Rec;
+    expect(record).to.deep.include({ NamespacePrefix: 'ScheduleOnce', ManageableState: 'installed', FullName: 'Event-ScheduleOnce__OnceHub Event Layout' });
+    const [plain, namespaced] = await read(ctx.conn, ['Event-OnceHub Event Layout', 'Event-ScheduleOnce__OnceHub Event Layout']);
+    expect(plain.fullName).to.equal(undefined);
+    expect(layoutFields(namespaced as unknown as LayoutMetadata)).to.include.members([STATUS, REASON]);
+    const listed = (await ctx.conn.metadata.list({ type: 'Layout' })) as unknown as Array<Record<string, unknown>>;
+    expect(listed.find((p) => p.id === record.Id)).to.deep.include({
+      fullName: 'Event-ScheduleOnce__OnceHub Event Layout',
+      namespacePrefix: 'ScheduleOnce',
+      manageableState: 'installed',
+    });
+  });
+
+  it('is the layout every profile uses for Event', async () => {
+    const rows = await ctx.conn.tooling.query<Rec>("SELECT LayoutId, Layout.NamespacePrefix FROM ProfileLayout WHERE TableEnumOrId = 'Event'");
+    expect(new Set(rows.records.map((r) => (r.Layout as Rec).NamespacePrefix))).to.deep.equal(new Set(['ScheduleOnce']));
   });
 });
