@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Fault } from './faults.js';
 import { RequestLog, type LogEntry } from './log.js';
 import { apiOf, classify, dispatch } from './router/index.js';
+import { soapFaultResponse } from './router/metadata.js';
 import { json, type ApiRequest, type ApiResponse, type Scope } from './router/types.js';
 import type { EmulatorState } from './state.js';
 
@@ -70,6 +71,8 @@ function faultResponse(fault: Fault, path: string): ApiResponse {
       return json(403, [{ message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' }]);
     case 'maintenancePage':
       return { status: 200, text: MAINTENANCE_PAGE, contentType: 'text/html;charset=UTF-8' };
+    case 'soapFault':
+      return soapFaultResponse(fault.soap?.code ?? 'UNKNOWN_EXCEPTION', fault.soap?.message ?? 'An unexpected error occurred');
     case 'malformedJson':
       return { status: 200, text: `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"User","url":"${path}"`, contentType: JSON_TYPE };
     default:

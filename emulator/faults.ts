@@ -13,7 +13,8 @@ export type FaultName =
   | 'requestLimit'
   | 'apiDisabledForOrg'
   | 'maintenancePage'
-  | 'malformedJson';
+  | 'malformedJson'
+  | 'soapFault';
 
 export interface FaultScope {
   /** How many requests the fault hits before switching itself off (default: unlimited, 1 for 5xx/resets). */
@@ -54,7 +55,12 @@ export interface Fault extends FaultHandle {
   readonly ms?: number;
   /** For resetConnection and closeConnection. */
   readonly when?: DropMoment;
+  /** For soapFault: the fault's code and text. */
+  readonly soap?: SoapFaultDetail;
 }
+
+/** A SOAP fault as Salesforce writes it: faultcode `sf:<code>`, faultstring `<code>: <message>`. */
+export type SoapFaultDetail = { code: string; message: string };
 
 class ActiveFault implements Fault {
   public hits = 0;
@@ -68,7 +74,8 @@ class ActiveFault implements Fault {
     defaultTimes: number,
     public readonly status?: number,
     public readonly ms?: number,
-    public readonly when?: DropMoment
+    public readonly when?: DropMoment,
+    public readonly soap?: SoapFaultDetail
   ) {
     this.remaining = scope.times ?? defaultTimes;
   }
@@ -156,6 +163,16 @@ export class FaultController {
     return this.add('malformedJson', scope, Infinity);
   }
 
+  /**
+   * Answer with a SOAP fault (HTTP 500, `text/xml`), `times` (default 1) times: e.g. `sf:UNKNOWN_EXCEPTION` "An
+   * unexpected error occurred", which a real org answers for a whole `readMetadata` call when one component of it
+   * cannot be served. Meant for the SOAP endpoint (`path: '/services/Soap/'`).
+   */
+  public soapFaults(scope: FaultScope & { code?: string; message?: string } = {}): FaultHandle {
+    const soap = { code: scope.code ?? 'UNKNOWN_EXCEPTION', message: scope.message ?? 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)' };
+    return this.add('soapFault', scope, 1, 500, undefined, undefined, soap);
+  }
+
   public clear(): void {
     this.faults = [];
   }
@@ -187,8 +204,8 @@ export class FaultController {
     this.faults = this.faults.filter((x) => x !== f);
   }
 
-  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number, when?: DropMoment): FaultHandle {
-    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when);
+  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number, when?: DropMoment, soap?: SoapFaultDetail): FaultHandle {
+    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when, soap);
     this.faults.push(f);
     return f;
   }

@@ -54,6 +54,11 @@ function envelope(body: Record<string, unknown>): string {
   );
 }
 
+/** A SOAP fault answer (HTTP 500) with faultcode `sf:<code>` and faultstring `<code>: <message>`. */
+export function soapFaultResponse(code: string, message: string): ApiResponse {
+  return faultResponse(new SoapFault(code, message));
+}
+
 function faultResponse(fault: SoapFault): ApiResponse {
   const text = envelope({ 'soapenv:Fault': { '@_xmlns:sf': XMLNS, faultcode: fault.faultcode, faultstring: fault.message } });
   return { status: 500, text, contentType: XML_TYPE };

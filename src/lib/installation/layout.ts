@@ -1,7 +1,9 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { errorCodeOf, isOrgLevelError } from '../org/errors.js';
-import { batches, type MetadataError, readMetadata, updateMetadata } from '../org/metadata.js';
+import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/layout-names.js';
+import { batches, listMetadata, type MetadataError, type MetadataFileProperties, readMetadata, updateMetadata } from '../org/metadata.js';
+import { orderByWsdl, WsdlOrderError } from '../org/metadata-order.js';
 import { dataPath, expectObject, getRequest, queryAll, readResource, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -11,19 +13,30 @@ const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fie
  * Installation step 3: the package's two Activity fields on the Event page layouts that are in use. Layouts are read
  * and written through the Metadata API (`readMetadata` / `updateMetadata`, ≤ 10 per call): real orgs refuse Tooling
  * PATCH of layouts with actions, a summary layout or a feed (salesforce-api §3.12). Requests: the layout assignments
- * and the Event describe side by side, then ⌈L/10⌉ reads and ⌈changed/10⌉ writes.
+ * and the Event describe side by side, then ⌈L/10⌉ reads and ⌈changed/10⌉ writes. Full names come from the org: the
+ * name percent-encoded and a managed layout's namespace in front (`org/layout-names.ts`); a layout still read empty
+ * is looked up by id with `listMetadata` and read again under the name the org gives. Everything sent follows the
+ * WSDL's element order (`org/metadata-order.ts`).
  */
 
 export const PACKAGE_EVENT_FIELDS = ['ScheduleOnce__Event_status__c', 'ScheduleOnce__Cancel_reschedule_reason__c'] as const;
 
 /** Which layouts profiles (and record types) actually see for Event. */
 export const EVENT_LAYOUT_ASSIGNMENTS_QUERY =
-  "SELECT Id, LayoutId, Layout.Name, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'";
+  "SELECT Id, LayoutId, Layout.Name, Layout.NamespacePrefix, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'";
 
-/** The Metadata API full name of an Event layout. */
-export const layoutFullName = (name: string): string => `Event-${name}`;
+/**
+ * The Metadata API full name of an Event layout: `Event-Event Layout %28Sales%29`, `Event-ns__Layout` for a layout
+ * of a managed package (salesforce-api §3.12).
+ */
+export const layoutFullName = (name: string, namespacePrefix?: string | null): string => metadataFullName('Event', name, namespacePrefix);
 
-export type EventLayout = { id: string; name: string; profiles: string[] };
+/**
+ * An Event layout in use. `name` is the layout's name as Setup lists it (`Layout.Name`, without the namespace of a
+ * managed layout); `fullName` the Metadata API name built from it, replaced by the org's own when a read needed
+ * `listMetadata`.
+ */
+export type EventLayout = { id: string; name: string; profiles: string[]; namespacePrefix?: string | null; fullName?: string };
 
 export type LayoutItem = Record<string, unknown> & { field?: string | null; behavior?: string | null };
 export type LayoutColumn = Record<string, unknown> & { layoutItems?: LayoutItem[] | null };
@@ -40,10 +53,14 @@ export function eventLayoutsInUse(records: readonly SalesforceRecord[]): EventLa
   for (const row of records) {
     if (typeof row.LayoutId !== 'string') continue;
     const name = (row.Layout as Rel)?.Name;
+    const ns = (row.Layout as Rel)?.NamespacePrefix;
+    const namespacePrefix = typeof ns === 'string' && ns !== '' ? ns : null;
     const layout = layouts.get(row.LayoutId) ?? {
       id: row.LayoutId,
       name: typeof name === 'string' ? name : row.LayoutId,
       profiles: [],
+      namespacePrefix,
+      fullName: layoutFullName(typeof name === 'string' ? name : row.LayoutId, namespacePrefix),
     };
     const profile = (row.Profile as Rel)?.Name;
     if (typeof profile === 'string' && !layout.profiles.includes(profile)) layout.profiles.push(profile);
@@ -82,7 +99,8 @@ export function planLayoutFields(metadata: LayoutMetadata): LayoutFieldsPlan {
   const sections = (next.layoutSections ??= []);
   let section = sections.find((s) => s.style !== 'CustomLinks');
   if (!section) {
-    section = { label: 'OnceHub', style: 'OneColumn', detailHeading: true, editHeading: true, layoutColumns: [] };
+    // In the WSDL's LayoutSection sequence: customLabel, detailHeading, editHeading, label, layoutColumns, style.
+    section = { customLabel: true, detailHeading: true, editHeading: true, label: 'OnceHub', layoutColumns: [], style: 'OneColumn' };
     sections.unshift(section);
   }
   const columns = (section.layoutColumns ??= []);
@@ -127,33 +145,96 @@ export type LayoutWriteError = MetadataError;
 /** A layout's metadata as the Metadata API returned it, or why it could not be read. */
 export type LayoutRead = { metadata: LayoutMetadata } | { error: LayoutWriteError };
 
-const failureOf = (err: unknown): LayoutWriteError => ({
-  errorCode: errorCodeOf(err) ?? 'UNKNOWN_EXCEPTION',
-  message: err instanceof Error ? err.message : String(err),
+const failureOf = (err: unknown): LayoutWriteError => {
+  const errorCode = errorCodeOf(err) ?? 'UNKNOWN_EXCEPTION';
+  const message = err instanceof Error ? err.message : String(err);
+  // The refusal names the permissions the Metadata API needs (forcedotcom/cli#3048).
+  if (errorCode === 'INSUFFICIENT_ACCESS') return { errorCode, message: messages.getMessage('error.MetadataAccess', [message]) };
+  return { errorCode, message };
+};
+
+/** The full name a read of this layout tries first. */
+const fullNameOf = (layout: EventLayout): string => layout.fullName ?? layoutFullName(layout.name, layout.namespacePrefix);
+
+const noContent = (fullName: string): LayoutRead => ({
+  error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.NoContent', [fullName]) },
 });
 
+/** One `readMetadata` call: a read per name; a failed call is each name's error (org-level failures are thrown). */
+async function readBatch(conn: Connection, names: readonly string[]): Promise<LayoutRead[]> {
+  try {
+    const records = await readMetadata(conn, 'Layout', names);
+    return records.map((record, i) => (record ? { metadata: record } : noContent(names[i])));
+  } catch (err) {
+    if (isOrgLevelError(err)) throw err;
+    return names.map(() => ({ error: failureOf(err) }));
+  }
+}
+
 /**
- * Reads the layouts' metadata through `readMetadata`, ≤ 10 per call, the calls side by side; in the order given.
- * A layout answered without content, or whose call failed, is an error (org-level failures are thrown).
+ * Reads in calls of ≤ 10 names side by side. A failed call of several names does not condemn them all: each of its
+ * names is read again alone, so one layout the org cannot serve is the only one reported.
  */
-export async function readLayouts(conn: Connection, layouts: readonly EventLayout[]): Promise<LayoutRead[]> {
+async function readNames(conn: Connection, names: readonly string[]): Promise<LayoutRead[]> {
   const reads = await Promise.all(
-    batches(layouts).map(async (batch): Promise<LayoutRead[]> => {
-      const names = batch.map((l) => layoutFullName(l.name));
-      try {
-        const records = await readMetadata(conn, 'Layout', names);
-        return records.map((record, i) =>
-          record
-            ? { metadata: record }
-            : { error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.NoContent', [names[i]]) } }
-        );
-      } catch (err) {
-        if (isOrgLevelError(err)) throw err;
-        return batch.map(() => ({ error: failureOf(err) }));
-      }
+    batches(names).map(async (batch) => {
+      const first = await readBatch(conn, batch);
+      if (batch.length === 1 || !first.every((r) => 'error' in r && r.error.errorCode !== 'NO_CONTENT')) return first;
+      return (await Promise.all(batch.map((name) => readBatch(conn, [name])))).flat();
     })
   );
   return reads.flat();
+}
+
+/** 15- and 18-character ids of one record compare equal. */
+const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
+
+/**
+ * The spellings to try for a listed layout: the listed full name, and, for a managed layout listed without its
+ * namespace on the layout part (Gearset's "Retrieving and deploying namespaced layouts"), with it.
+ */
+function listedNames(listed: MetadataFileProperties): string[] {
+  const ns = listed.namespacePrefix;
+  const parts = parseLayoutFullName(listed.fullName);
+  if (!ns || parts.namespacePrefix) return [listed.fullName];
+  const dash = listed.fullName.indexOf('-');
+  return [listed.fullName, `${listed.fullName.slice(0, dash + 1)}${ns}__${listed.fullName.slice(dash + 1)}`];
+}
+
+/**
+ * Reads the layouts' metadata through `readMetadata`, ≤ 10 per call, the calls side by side; in the order given.
+ * A layout answered without content is looked up by id in the org's `listMetadata` of Layout (one call) and read
+ * again under the name listed; still without content, or whose call failed, it is an error (org-level failures are
+ * thrown). The metadata read carries the org's spelling of its `fullName`, which the write sends back.
+ */
+export async function readLayouts(conn: Connection, layouts: readonly EventLayout[]): Promise<LayoutRead[]> {
+  if (layouts.length === 0) return [];
+  const reads = await readNames(conn, layouts.map(fullNameOf));
+  const empty = layouts.flatMap((layout, i) => {
+    const read = reads[i];
+    return 'error' in read && read.error.errorCode === 'NO_CONTENT' ? [{ layout, i }] : [];
+  });
+  if (empty.length === 0) return reads;
+
+  let listed: MetadataFileProperties[];
+  try {
+    listed = await listMetadata(conn, 'Layout');
+  } catch (err) {
+    if (isOrgLevelError(err)) throw err;
+    return reads;
+  }
+  const retries = empty.flatMap(({ layout, i }) => {
+    const found = listed.find((p) => sameId(p.id, layout.id));
+    const names = found ? listedNames(found).filter((n) => n !== fullNameOf(layout)) : [];
+    return names.map((name) => ({ i, name }));
+  });
+  if (retries.length === 0) return reads;
+  const again = await readNames(conn, retries.map((r) => r.name));
+  const out = [...reads];
+  retries.forEach(({ i }, k) => {
+    if ('metadata' in again[k] && !('metadata' in out[i])) out[i] = again[k];
+  });
+  return out;
 }
 
 /** What to do with one layout: add fields (maybe none), or nothing at all because its metadata could not be read. */
@@ -202,8 +283,19 @@ export async function writeLayouts(
   writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata }>
 ): Promise<Map<string, LayoutWriteError>> {
   const failures = new Map<string, LayoutWriteError>();
-  for (const batch of batches(writes)) {
-    const components = batch.map(({ layout, metadata }) => ({ ...metadata, fullName: layoutFullName(layout.name) }));
+  // Every layout sent is in the WSDL's element order; one holding an element the WSDL does not know is not sent.
+  const sendable = writes.flatMap((w) => {
+    const fullName = typeof w.metadata.fullName === 'string' && w.metadata.fullName !== '' ? w.metadata.fullName : fullNameOf(w.layout);
+    try {
+      return [{ layout: w.layout, component: orderByWsdl('Layout', { ...w.metadata, fullName }) }];
+    } catch (err) {
+      if (!(err instanceof WsdlOrderError)) throw err;
+      failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.UnknownElement', [err.message]) });
+      return [];
+    }
+  });
+  for (const batch of batches(sendable)) {
+    const components = batch.map((w) => w.component);
     try {
       const results = await updateMetadata(conn, 'Layout', components);
       results.forEach((r, i) => {
@@ -217,22 +309,31 @@ export async function writeLayouts(
   return failures;
 }
 
-/** Normalises a layout name as typed: `Event-Event Layout` (a metadata full name) and `Event Layout` both match. */
-const layoutKey = (name: string): string => name.replace(/^Event-/i, '').trim().toLowerCase();
+const fold = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * Whether a `--layout` value names this layout, case-insensitively: its name as Setup lists it (`Event Layout
+ * (Sales)`), its Metadata API full name (`Event-Event Layout %28Sales%29`, `Event-ns__Layout`), or `Event-` and its
+ * plain name.
+ */
+function names(layout: EventLayout, typed: string): boolean {
+  const wanted = fold(typed);
+  const spellings = [layout.name, fullNameOf(layout), `Event-${layout.name}`];
+  if (layout.namespacePrefix) spellings.push(`${layout.namespacePrefix}__${layout.name}`, `Event-${layout.namespacePrefix}__${layout.name}`);
+  return spellings.some((s) => fold(s) === wanted);
+}
 
 /**
  * The layouts `--layout` names (all of them without the flag), and the names that match no layout in use.
  */
 export function selectLayouts(
   layouts: readonly EventLayout[],
-  names: readonly string[] | undefined
+  typed: readonly string[] | undefined
 ): { selected: EventLayout[]; unknown: string[] } {
-  if (!names || names.length === 0) return { selected: [...layouts], unknown: [] };
-  const wanted = new Set(names.map(layoutKey));
-  const known = new Set(layouts.map((l) => layoutKey(l.name)));
+  if (!typed || typed.length === 0) return { selected: [...layouts], unknown: [] };
   return {
-    selected: layouts.filter((l) => wanted.has(layoutKey(l.name))),
-    unknown: names.filter((n) => !known.has(layoutKey(n))),
+    selected: layouts.filter((l) => typed.some((t) => names(l, t))),
+    unknown: typed.filter((t) => !layouts.some((l) => names(l, t))),
   };
 }
 

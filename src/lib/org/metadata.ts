@@ -49,7 +49,39 @@ export async function readMetadata(conn: Connection, type: MetadataType, fullNam
     throw fromSoapFault(err);
   }
   const records = (Array.isArray(answer) ? answer : [answer]) as Array<MetadataComponent | null | undefined>;
+  // Salesforce answers every name, a missing one with a record without content (certinia/apex-mdapi#91). jsforce
+  // turns an answer that is not a SOAP envelope (a 200 HTML maintenance page) into an empty result without an error:
+  // an answer short of one record per name is that, an org-level failure like REST's HTML page.
+  if (records.length !== fullNames.length) throw notSoap('readMetadata', fullNames.length, records.length);
   return fullNames.map((name) => records.find((r) => sameName(r?.fullName, name)) ?? undefined);
+}
+
+const notSoap = (call: string, sent: number, answered: number): OrgApiError =>
+  new OrgApiError(`HTML content or no SOAP envelope in the answer to ${call} (${answered} results for ${sent} components)`, 'HTML_RESPONSE', 200);
+
+/** One component as `listMetadata` describes it (FileProperties). */
+export type MetadataFileProperties = {
+  fullName: string;
+  id: string;
+  type?: string;
+  fileName?: string;
+  namespacePrefix?: string | null;
+  manageableState?: string | null;
+};
+
+/**
+ * One `listMetadata` call for one type: every component of it the org has, with its full name as the org spells it
+ * and its id. A read, so it is sent again after a dropped connection or a 5xx.
+ */
+export async function listMetadata(conn: Connection, type: MetadataType): Promise<MetadataFileProperties[]> {
+  let answer: unknown;
+  try {
+    answer = await readWithRetry(() => conn.metadata.list([{ type }]));
+  } catch (err) {
+    throw fromSoapFault(err);
+  }
+  const list = (Array.isArray(answer) ? answer : answer ? [answer] : []) as Array<Partial<MetadataFileProperties> | null>;
+  return list.flatMap((p) => (p && typeof p.fullName === 'string' && typeof p.id === 'string' ? [p as MetadataFileProperties] : []));
 }
 
 type JsforceSaveResult = { fullName?: string; success?: boolean | string; errors?: Array<{ statusCode?: string; message?: string }> | { statusCode?: string; message?: string } };
@@ -65,6 +97,8 @@ export async function updateMetadata(conn: Connection, type: MetadataType, compo
     throw fromSoapFault(err);
   }
   const results = (Array.isArray(answer) ? answer : [answer]) as Array<JsforceSaveResult | undefined>;
+  // Nothing at all for what was sent: not a SOAP answer (see readMetadata).
+  if (results.filter(Boolean).length === 0) throw notSoap('updateMetadata', components.length, 0);
   return components.map((component) => {
     const fullName = String(component.fullName);
     const result = results.find((r) => sameName(r?.fullName, fullName));

@@ -1,5 +1,3 @@
-import type { Connection } from '@salesforce/core';
-import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
 import {
   EVENT_LAYOUT_ASSIGNMENTS_QUERY,
@@ -11,15 +9,9 @@ import {
   PACKAGE_EVENT_FIELDS,
   packageFieldsIn,
   planLayoutFields,
-  readLayoutFacts,
-  readLayouts,
   selectLayouts,
-  writeLayouts,
 } from '../../../src/lib/installation/layout.js';
-import { isOrgLevelError } from '../../../src/lib/org/errors.js';
-import { asXml, faultAnswer, stubSoap } from '../../fakes/soap.js';
-import { sfLogin } from '../connection/fake-org.js';
-import { type FakeInstallationOrg, installationOrg, layoutMetadata } from './fake-installation-org.js';
+import { layoutMetadata } from './fake-installation-org.js';
 
 const STATUS = 'ScheduleOnce__Event_status__c';
 const REASON = 'ScheduleOnce__Cancel_reschedule_reason__c';
@@ -31,7 +23,7 @@ describe('installation/layout', () => {
   it('names the package fields and reads the layouts in use for Event from ProfileLayout', () => {
     expect(PACKAGE_EVENT_FIELDS).to.deep.equal([STATUS, REASON]);
     expect(EVENT_LAYOUT_ASSIGNMENTS_QUERY).to.equal(
-      "SELECT Id, LayoutId, Layout.Name, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'"
+      "SELECT Id, LayoutId, Layout.Name, Layout.NamespacePrefix, ProfileId, Profile.Name, RecordTypeId FROM ProfileLayout WHERE TableEnumOrId = 'Event'"
     );
   });
 
@@ -63,8 +55,19 @@ describe('installation/layout', () => {
         { LayoutId: null, Layout: null, Profile: { Name: 'x' } },
       ]);
       expect(layouts).to.deep.equal([
-        { id: '00h1', name: 'Event Layout', profiles: ['System Administrator', 'Standard User'] },
-        { id: '00h2', name: 'Sales Event Layout', profiles: ['Sales Rep'] },
+        { id: '00h1', name: 'Event Layout', profiles: ['System Administrator', 'Standard User'], namespacePrefix: null, fullName: 'Event-Event Layout' },
+        { id: '00h2', name: 'Sales Event Layout', profiles: ['Sales Rep'], namespacePrefix: null, fullName: 'Event-Sales Event Layout' },
+      ]);
+    });
+
+    it('builds each full name as the Metadata API spells it: encoded name, managed namespace in front', () => {
+      const layouts = eventLayoutsInUse([
+        { LayoutId: '00h1', Layout: { Name: 'Event Layout (Sales & Service)', NamespacePrefix: null }, Profile: { Name: 'A' } },
+        { LayoutId: '00h2', Layout: { Name: 'OnceHub Event Layout', NamespacePrefix: 'ScheduleOnce' }, Profile: { Name: 'B' } },
+      ]);
+      expect(layouts.map((l) => [l.name, l.fullName])).to.deep.equal([
+        ['Event Layout (Sales & Service)', 'Event-Event Layout %28Sales %26 Service%29'],
+        ['OnceHub Event Layout', 'Event-ScheduleOnce__OnceHub Event Layout'],
       ]);
     });
   });
@@ -152,6 +155,12 @@ describe('installation/layout', () => {
       expect(items(noSections.metadata, 0, 0).map((i) => i.field)).to.deep.equal([STATUS, REASON]);
       expect(noSections.metadata.relatedLists).to.deep.equal([]);
     });
+
+    it('writes the section it creates in the WSDL order of LayoutSection', () => {
+      const { metadata } = planLayoutFields({ relatedLists: [] });
+      expect(Object.keys(metadata.layoutSections?.[0] ?? {})).to.deep.equal(['customLabel', 'detailHeading', 'editHeading', 'label', 'layoutColumns', 'style']);
+      expect(Object.keys(items(metadata, 0, 0)[0])).to.deep.equal(['behavior', 'field']);
+    });
   });
 
   describe('selectLayouts', () => {
@@ -169,126 +178,22 @@ describe('installation/layout', () => {
       expect(selectLayouts(layouts, ['Event Layout']).selected.map((l) => l.id)).to.deep.equal(['1']);
     });
 
+    it('accepts the Setup name, the encoded full name and the namespaced full name of a managed layout', () => {
+      const special = [
+        { id: '3', name: 'Event Layout (Sales & Service)', profiles: [], fullName: 'Event-Event Layout %28Sales %26 Service%29' },
+        { id: '4', name: 'OnceHub Event Layout', profiles: [], namespacePrefix: 'ScheduleOnce', fullName: 'Event-ScheduleOnce__OnceHub Event Layout' },
+      ];
+      const pick = (typed: string): string[] => selectLayouts(special, [typed]).selected.map((l) => l.id);
+      expect(pick('Event Layout (Sales & Service)')).to.deep.equal(['3']);
+      expect(pick('event-event layout %28sales %26 service%29')).to.deep.equal(['3']);
+      expect(pick('OnceHub Event Layout')).to.deep.equal(['4']);
+      expect(pick('Event-ScheduleOnce__OnceHub Event Layout')).to.deep.equal(['4']);
+      expect(pick('ScheduleOnce__OnceHub Event Layout')).to.deep.equal(['4']);
+      expect(selectLayouts(special, ['Event Layout %28Sales']).unknown).to.deep.equal(['Event Layout %28Sales']);
+    });
+
     it('reports names that match no layout in use', () => {
       expect(selectLayouts(layouts, ['Event Layout', 'Nope']).unknown).to.deep.equal(['Nope']);
-    });
-  });
-
-  describe('against an org', () => {
-    const $$ = new TestContext();
-    let fake: FakeInstallationOrg;
-    let conn: Connection;
-    const layouts = [
-      { id: '00h5g000000EvtAAA', name: 'Event Layout', profiles: [] },
-      { id: '00h5g000000SlsAAA', name: 'Sales Event Layout', profiles: [] },
-    ];
-
-    beforeEach(async () => {
-      fake = installationOrg();
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-      stubSoap($$.SANDBOX, (call) => fake.soap(call));
-      const login = sfLogin('admin@acme.example');
-      await $$.stubAuths(login);
-      conn = await login.getConnection();
-    });
-
-    it('reads the layouts in use (Tooling query) and the package fields from the Event describe, never FieldDefinition', async () => {
-      const facts = await readLayoutFacts(conn);
-      expect(fake.requests.map((r) => `${r.method} ${r.url.replace(/\?.*$/, '')}`).sort()).to.deep.equal([
-        'GET /services/data/v42.0/sobjects/Event/describe',
-        'GET /services/data/v42.0/tooling/query',
-      ]);
-      expect(fake.soql).to.deep.equal([EVENT_LAYOUT_ASSIGNMENTS_QUERY]);
-      expect(facts.layouts.map((l) => l.name)).to.deep.equal(['Event Layout', 'Sales Event Layout']);
-      expect(facts.fieldsInOrg).to.deep.equal([STATUS, REASON]);
-    });
-
-    it('reads layouts through readMetadata by full name Event-<name>, in one call for up to 10', async () => {
-      const reads = await readLayouts(conn, layouts);
-      expect(fake.soapCalls.map((c) => [c.operation, c.fullNames])).to.deep.equal([
-        ['readMetadata', ['Event-Event Layout', 'Event-Sales Event Layout']],
-      ]);
-      expect(fake.soapCalls[0].url).to.match(/\/services\/Soap\/m\/42\.0$/);
-      const first = reads[0] as { metadata: LayoutMetadata };
-      expect(first.metadata.fullName).to.equal('Event-Event Layout');
-      expect(asXml({ ...first.metadata, fullName: undefined })).to.equal(asXml(fake.layout('Event Layout').Metadata));
-    });
-
-    it('batches 23 layouts into reads of 10, 10 and 3', async () => {
-      fake.data.layouts = Array.from({ length: 23 }, (_, i) => ({ Id: `00h5g0000000${String(i).padStart(2, '0')}AAA`, Name: `L${i}`, profiles: ['P'], Metadata: layoutMetadata([{ label: 'A', columns: [['Subject']] }]) }));
-      const reads = await readLayouts(conn, fake.data.layouts.map((l) => ({ id: l.Id, name: l.Name, profiles: [] })));
-      expect(fake.soapCalls.map((c) => c.fullNames.length)).to.deep.equal([10, 10, 3]);
-      expect(reads.every((r) => 'metadata' in r)).to.equal(true);
-    });
-
-    it('reports a layout answered without content, and every layout of a call that failed, as unreadable', async () => {
-      fake.contentlessLayouts.add('00h5g000000SlsAAA');
-      const reads = await readLayouts(conn, layouts);
-      expect('metadata' in reads[0]).to.equal(true);
-      expect(reads[1]).to.deep.equal({
-        error: { errorCode: 'NO_CONTENT', message: 'The Metadata API returned no content for the layout "Event-Sales Event Layout", so it cannot be changed safely' },
-      });
-
-      fake.soapFault = faultAnswer('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
-      const refused = await readLayouts(conn, layouts);
-      expect(refused).to.deep.equal(
-        layouts.map(() => ({
-          error: { errorCode: 'INSUFFICIENT_ACCESS', message: 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions' },
-        }))
-      );
-    });
-
-    it('throws an expired session (an org-level failure) instead of reporting layouts', async () => {
-      fake.soapFault = faultAnswer('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
-      const err = await readLayouts(conn, layouts).then(
-        () => undefined,
-        (e: unknown) => e
-      );
-      // jsforce tries to refresh the session on the INVALID_SESSION_ID fault; the refresh fails here too.
-      expect(isOrgLevelError(err)).to.equal(true);
-      expect(fake.soapCalls).to.have.length(1);
-    });
-
-    it('writes changed layouts through updateMetadata, exactly as read plus the new items, and reports the refused ones', async () => {
-      fake.readonlyLayouts.add('00h5g000000SlsAAA');
-      const [read] = (await readLayouts(conn, layouts.slice(0, 1))) as Array<{ metadata: LayoutMetadata }>;
-      const original = asXml(fake.layout('Event Layout').Metadata);
-      const plan = planLayoutFields(read.metadata);
-      const failures = await writeLayouts(conn, [
-        { layout: layouts[0], metadata: plan.metadata },
-        { layout: layouts[1], metadata: { layoutSections: [] } },
-      ]);
-      const update = fake.soapCalls.filter((c) => c.operation === 'updateMetadata');
-      expect(update).to.have.length(1);
-      expect(update[0].components.map((c) => [c['@_type'], c.fullName])).to.deep.equal([
-        ['Layout', 'Event-Event Layout'],
-        ['Layout', 'Event-Sales Event Layout'],
-      ]);
-      // Semantically the same layout (XML carries "true", "2"), the two new items aside.
-      const written = structuredClone(fake.layout('Event Layout').Metadata) as LayoutMetadata;
-      const sections = written.layoutSections as unknown as Array<{ layoutColumns: Array<{ layoutItems: Array<Record<string, unknown>> }> }>;
-      expect(sections[0].layoutColumns[0].layoutItems.slice(-2).map(asXml)).to.deep.equal([
-        asXml({ behavior: 'Edit', field: STATUS }),
-        asXml({ behavior: 'Edit', field: REASON }),
-      ]);
-      sections[0].layoutColumns[0].layoutItems.splice(-2);
-      expect(asXml(written)).to.equal(original);
-      expect(asXml(written)).to.include('<detailHeading>true</detailHeading>');
-      expect([...failures]).to.deep.equal([
-        ['00h5g000000SlsAAA', { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' }],
-      ]);
-    });
-
-    it('writes 12 changed layouts in two calls (10 + 2)', async () => {
-      const many = Array.from({ length: 12 }, (_, i) => ({ layout: { id: `id${i}`, name: `L${i}`, profiles: [] }, metadata: { layoutSections: [] } }));
-      await writeLayouts(conn, many);
-      expect(fake.soapCalls.map((c) => c.components.length)).to.deep.equal([10, 2]);
-    });
-
-    it('sends nothing when there is nothing to read or write', async () => {
-      expect(await readLayouts(conn, [])).to.deep.equal([]);
-      expect((await writeLayouts(conn, [])).size).to.equal(0);
-      expect(fake.requests).to.have.length(0);
     });
   });
 });
