@@ -217,6 +217,19 @@ describe('emulator: SOAP Metadata API (Layout)', () => {
   });
 });
 
+describe('emulator: SOAP faults on demand', () => {
+  const ctx = useEmulator(() => ({ org: scenarios.base().build() }));
+
+  it('answers a SOAP fault (HTTP 500, text/xml) that jsforce raises as sf:<code>, then serves again', async () => {
+    ctx.emu.faults.soapFaults({ path: '/services/Soap/', times: 1 });
+    const err = await rejection(read(ctx.conn, ['Event-Event Layout']));
+    expect(err.name).to.equal('sf:UNKNOWN_EXCEPTION');
+    expect(err.message).to.match(/^UNKNOWN_EXCEPTION: An unexpected error occurred/);
+    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 500, fault: 'soapFault' });
+    expect(await read(ctx.conn, ['Event-Event Layout'])).to.have.nested.property('[0].fullName', 'Event-Event Layout');
+  });
+});
+
 describe('emulator: layout full names as Salesforce spells them', () => {
   const ctx = useEmulator(() => ({
     org: scenarios.base().withPackage().withEncodedNameEventLayout().apiUserWithoutModifyMetadata('sam.sales@acme.example').build(),
