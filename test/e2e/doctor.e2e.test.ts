@@ -332,6 +332,20 @@ describe('e2e: sf oncehub doctor', function () {
       expect(check(run, 'layout-fields').fix).to.equal('sf oncehub layout add-fields --target-org acme');
     });
 
+    it('the package\'s managed Event layout in use, showing both fields: layout-fields passes', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withManagedEventLayoutInUse());
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(0);
+      expect(statuses(run)['layout-fields']).to.equal('pass');
+    });
+
+    it('an Event layout whose full name is encoded, lacking the fields: layout-fields warns, naming it as Setup does', async () => {
+      const s = await open(scenarios.base().withPackage().withPermsetAssigned().withEncodedNameEventLayout().withEventLayoutFields('Event Layout'));
+      const run = await doctor(s, ['-o', 'acme', '--json']);
+      expect(statuses(run)['layout-fields']).to.equal('warn');
+      expect(check(run, 'layout-fields').message).to.include('"Event Layout (Sales & Service)"');
+    });
+
     it('required fields, validation rules and duplicate rules are warnings with names and placeholders', async () => {
       const s = await open(completed().withRequiredFields().withValidationRules().withDuplicateRules());
       const run = await doctor(s, ['-o', 'acme', '--json']);

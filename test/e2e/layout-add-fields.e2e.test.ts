@@ -101,7 +101,7 @@ describe('e2e: sf oncehub layout add-fields', function () {
     expect(s.emulator.log.dataRequests()).to.have.length(4);
   });
 
-  it('reports a layout whose metadata comes back without content, never writes it, and exits 68', async () => {
+  it('finds a layout the org spells otherwise through listMetadata (by id) and completes it', async () => {
     const s = await open(scenarios.demo().withTwoEventLayouts());
     // The Metadata API knows the layout under another full name: readMetadata of "Event-Sales Event Layout" has no content.
     const sales = s.emulator.org.where('Layout', (l) => l.Name === 'Sales Event Layout')[0];
@@ -110,18 +110,79 @@ describe('e2e: sf oncehub layout add-fields', function () {
 
     const json = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
 
-    expect(json.exitCode, json.stderr).to.equal(68);
-    expect(json.json?.result.layouts[1]).to.deep.include({ layout: 'Sales Event Layout', added: [], alreadyPresent: [], unreadable: true });
-    expect(json.json?.result.layouts[1].error.errorCode).to.equal('NO_CONTENT');
-    expect(json.json?.result.layouts[0].added).to.deep.equal([EVENT_STATUS_FIELD, CANCEL_REASON_FIELD]);
-    expect(eventLayout(s.emulator, 'Sales Event Layout')).to.deep.equal(before);
+    expect(json.exitCode, json.stderr).to.equal(0);
+    expect(json.json?.result.layouts[1]).to.deep.equal({ layout: 'Sales Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] });
+    expect(without(eventLayout(s.emulator, 'Sales Event Layout'), [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD])).to.deep.equal(before);
+    // 2 + 1 read + 1 listMetadata + 1 read again + 1 write.
+    expect(s.emulator.log.dataRequests()).to.have.length(6);
     expect(s.emulator.log.writes()).to.have.length(1);
+  });
+
+  it('reads a batch that failed one layout at a time: only the layout that fails again is reported, exit 68', async () => {
+    const s = await open(scenarios.demo().withTwoEventLayouts());
+    const before = eventLayout(s.emulator, 'Event Layout');
+    // The batch read and the first single read get a SOAP fault (not retried); the second single read passes.
+    s.emulator.faults.soapFaults({ path: '/services/Soap/', times: 2 });
+
+    const json = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(json.exitCode, json.stderr).to.equal(68);
+    expect(json.json?.result.layouts[0]).to.deep.include({ layout: 'Event Layout', added: [], alreadyPresent: [], unreadable: true });
+    expect(json.json?.result.layouts[0].error.errorCode).to.equal('UNKNOWN_EXCEPTION');
+    expect(json.json?.result.layouts[1]).to.deep.equal({ layout: 'Sales Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] });
+    expect(eventLayout(s.emulator, 'Event Layout')).to.deep.equal(before);
+    expect(s.emulator.log.filter({ api: 'metadata' }).map((e) => e.kind)).to.deep.equal(['read', 'read', 'read', 'write']);
 
     s.emulator.log.clear();
+    s.emulator.faults.soapFaults({ path: '/services/Soap/', times: 2 });
     const human = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme']);
     expect(human.exitCode).to.equal(68);
-    expect(human.stderr).to.include('Could not read the layout "Sales Event Layout"');
+    expect(human.stderr).to.include('Could not read the layout "Event Layout"');
     expect(human.stderr).to.include('It was left unchanged');
+    expect(human.stderr).not.to.match(/\n\s+at /);
+    expect(s.emulator.log.writes()).to.have.length(0);
+  });
+
+  it('completes a layout whose full name is encoded ("Event Layout (Sales & Service)"), named as in Setup', async () => {
+    const s = await open(scenarios.demo().withEncodedNameEventLayout());
+
+    const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result.layouts).to.have.deep.members([
+      { layout: 'Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] },
+      { layout: 'Event Layout (Sales & Service)', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] },
+    ]);
+    expect(layoutFields(eventLayout(s.emulator, 'Event Layout (Sales & Service)'))).to.include.members([EVENT_STATUS_FIELD, CANCEL_REASON_FIELD]);
+    expect(s.emulator.log.dataRequests()).to.have.length(4);
+
+    s.emulator.log.clear();
+    const again = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--layout', 'Event-Event Layout %28Sales %26 Service%29', '--json']);
+    expect(again.exitCode, again.stderr).to.equal(0);
+    expect(again.json?.result.layouts).to.deep.equal([{ layout: 'Event Layout (Sales & Service)', added: [], alreadyPresent: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD] }]);
+    expect(s.emulator.log.writes()).to.have.length(0);
+  });
+
+  it('reports the package\'s managed layout, which shows both fields, as alreadyPresent and exits 0', async () => {
+    const s = await open(scenarios.demo().withManagedEventLayoutInUse());
+
+    const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.json?.result).to.deep.equal({ layouts: [{ layout: 'OnceHub Event Layout', added: [], alreadyPresent: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD] }] });
+    expect(s.emulator.log.writes()).to.have.length(0);
+    expect(s.emulator.log.dataRequests()).to.have.length(3);
+  });
+
+  it('stops with a clear error when the SOAP endpoint answers an HTML maintenance page', async () => {
+    const s = await open(scenarios.demo());
+    s.emulator.faults.maintenancePage({ path: '/services/Soap/' });
+
+    const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
+
+    expect(run.exitCode).to.equal(1);
+    expect(run.json?.message).to.match(/web page instead of data/);
+    expect(run.stderr).not.to.match(/\n\s+at /);
     expect(s.emulator.log.writes()).to.have.length(0);
   });
 

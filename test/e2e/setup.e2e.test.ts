@@ -60,6 +60,29 @@ describe('e2e: sf oncehub setup', function () {
     session = undefined;
   });
 
+  it('completes an Event layout whose full name is encoded: layout-fields passes', async () => {
+    const s = await open(scenarios.demo().withEncodedNameEventLayout());
+    const emu = s.emulator;
+
+    const run = clean(s, await s.sf(['oncehub', 'setup', '-o', 'acme', '--no-prompt', '--json']));
+
+    expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+    expect(run.json?.result.applied.layouts.layouts.map((l: { layout: string }) => l.layout).sort()).to.deep.equal(['Event Layout', 'Event Layout (Sales & Service)']);
+    for (const layout of ['Event Layout', 'Event Layout (Sales & Service)']) expect(packageFieldsOn(emu, layout)).to.deep.equal([...PACKAGE_EVENT_FIELDS].sort());
+    expect(statuses(run)).to.deep.include({ 'layout-fields': 'pass' });
+  });
+
+  it('stops with a clear error, before writing any layout, when the SOAP endpoint answers an HTML page', async () => {
+    const s = await open(scenarios.demo());
+    s.emulator.faults.maintenancePage({ path: '/services/Soap/' });
+
+    const run = clean(s, await s.sf(['oncehub', 'setup', '-o', 'acme', '--no-prompt', '--json']));
+
+    expect(run.exitCode).to.not.equal(0);
+    expect(JSON.stringify(run.json)).to.match(/web page instead of data/);
+    expect(s.emulator.log.writes().filter((w) => w.api === 'metadata')).to.have.length(0);
+  });
+
   it('sets up a fresh demo org with --no-prompt --json, and a second run writes nothing', async () => {
     const s = await open(scenarios.demo().withTwoEventLayouts());
     const emu = s.emulator;

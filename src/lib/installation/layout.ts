@@ -180,7 +180,10 @@ async function readNames(conn: Connection, names: readonly string[]): Promise<La
     batches(names).map(async (batch) => {
       const first = await readBatch(conn, batch);
       if (batch.length === 1 || !first.every((r) => 'error' in r && r.error.errorCode !== 'NO_CONTENT')) return first;
-      return (await Promise.all(batch.map((name) => readBatch(conn, [name])))).flat();
+      const alone: LayoutRead[] = [];
+      // One after the other: the failure case only, when the org is struggling.
+      for (const name of batch) alone.push(...(await readBatch(conn, [name])));
+      return alone;
     })
   );
   return reads.flat();
