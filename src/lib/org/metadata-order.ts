@@ -53,8 +53,10 @@ export function propertyType(typeName: string, prop: string): { type: string; li
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** XML attributes as jsforce carries them (`$` from a read, `@xsi:type` for a write): kept, in front. */
-const isAttribute = (key: string): boolean => key === '$' || key.startsWith('@');
+/** XML attributes as jsforce writes them (`@xsi:type`): kept, in front. */
+const isAttribute = (key: string): boolean => key.startsWith('@');
+/** XML attributes as jsforce's parser reads them (`$`): left out, since jsforce would send `$` back as an element. */
+const isReadAttributes = (key: string): boolean => key === '$';
 
 function orderValue(typeName: string, value: unknown, path: string): unknown {
   if (Array.isArray(value)) return value.map((item, i) => orderValue(typeName, item, `${path}[${i}]`));
@@ -64,7 +66,7 @@ function orderValue(typeName: string, value: unknown, path: string): unknown {
   const declared = value['@xsi:type'];
   const type = typeof declared === 'string' && Object.hasOwn(SCHEMAS, declared) ? declared : typeName;
   const sequence = wsdlSequence(type);
-  const unknown = Object.keys(value).filter((key) => !isAttribute(key) && !sequence.includes(key));
+  const unknown = Object.keys(value).filter((key) => !isAttribute(key) && !isReadAttributes(key) && !sequence.includes(key));
   if (unknown.length > 0) {
     throw new WsdlOrderError(`${path}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not an element' : 'are not elements'} of the Metadata API type ${type}`);
   }

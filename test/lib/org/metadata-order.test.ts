@@ -55,6 +55,10 @@ describe('org/metadata-order', () => {
     expect(JSON.stringify(ordered)).to.equal('{"fullName":"Event-A","layoutSections":{"label":"A","style":"OneColumn"}}');
   });
 
+  it('orderByWsdl leaves out the attributes jsforce reads as `$` (it would send them back as an element)', () => {
+    expect(orderByWsdl('LayoutItem', { $: { 'xsi:type': 'LayoutItem' }, field: 'Subject' })).to.deep.equal({ field: 'Subject' });
+  });
+
   it('orderByWsdl keeps nulls (sent as xsi:nil) and scalars as they are', () => {
     const ordered = orderByWsdl('LayoutSection', { style: 'OneColumn', label: null, customLabel: 'true' });
     expect(ordered).to.deep.equal({ customLabel: 'true', label: null, style: 'OneColumn' });
