@@ -196,7 +196,7 @@ const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 
  * The spellings to try for a listed layout: the listed full name, and, for a managed layout listed without its
  * namespace on the layout part (Gearset's "Retrieving and deploying namespaced layouts"), with it.
  */
-function listedNames(listed: MetadataFileProperties): string[] {
+export function listedNames(listed: MetadataFileProperties): string[] {
   const ns = listed.namespacePrefix;
   const parts = parseLayoutFullName(listed.fullName);
   if (!ns || parts.namespacePrefix) return [listed.fullName];

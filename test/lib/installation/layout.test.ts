@@ -5,6 +5,7 @@ import {
   type LayoutItem,
   type LayoutMetadata,
   layoutsExitCode,
+  listedNames,
   missingFields,
   PACKAGE_EVENT_FIELDS,
   packageFieldsIn,
@@ -160,6 +161,18 @@ describe('installation/layout', () => {
       const { metadata } = planLayoutFields({ relatedLists: [] });
       expect(Object.keys(metadata.layoutSections?.[0] ?? {})).to.deep.equal(['customLabel', 'detailHeading', 'editHeading', 'label', 'layoutColumns', 'style']);
       expect(Object.keys(items(metadata, 0, 0)[0])).to.deep.equal(['behavior', 'field']);
+    });
+  });
+
+  describe('listedNames', () => {
+    it('tries a listed name as is, and with the namespace on the layout part when the listing left it out', () => {
+      expect(listedNames({ fullName: 'Event-Sales Event Layout', id: '00h1' })).to.deep.equal(['Event-Sales Event Layout']);
+      expect(listedNames({ fullName: 'Event-ns__Layout', id: '00h1', namespacePrefix: 'ns' })).to.deep.equal(['Event-ns__Layout']);
+      // Gearset, "Retrieving and deploying namespaced layouts": listed `foo__BarBaz__c-Bar Baz Layout`, read as `…-foo__Bar Baz Layout`.
+      expect(listedNames({ fullName: 'foo__BarBaz__c-Bar Baz Layout', id: '00h1', namespacePrefix: 'foo' })).to.deep.equal([
+        'foo__BarBaz__c-Bar Baz Layout',
+        'foo__BarBaz__c-foo__Bar Baz Layout',
+      ]);
     });
   });
 
