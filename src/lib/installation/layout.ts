@@ -171,6 +171,9 @@ async function readBatch(conn: Connection, names: readonly string[]): Promise<La
   }
 }
 
+/** Errors that say nothing about a batch's other layouts: no content for one name, a caller the API refuses. */
+const NOT_A_BATCH_FAULT = new Set(['NO_CONTENT', 'INSUFFICIENT_ACCESS']);
+
 /**
  * Reads in calls of ≤ 10 names side by side. A failed call of several names does not condemn them all: each of its
  * names is read again alone, so one layout the org cannot serve is the only one reported.
@@ -179,7 +182,8 @@ async function readNames(conn: Connection, names: readonly string[]): Promise<La
   const reads = await Promise.all(
     batches(names).map(async (batch) => {
       const first = await readBatch(conn, batch);
-      if (batch.length === 1 || !first.every((r) => 'error' in r && r.error.errorCode !== 'NO_CONTENT')) return first;
+      const batchFault = first.every((r) => 'error' in r && !NOT_A_BATCH_FAULT.has(r.error.errorCode));
+      if (batch.length === 1 || !batchFault) return first;
       const alone: LayoutRead[] = [];
       // One after the other: the failure case only, when the org is struggling.
       for (const name of batch) alone.push(...(await readBatch(conn, [name])));
