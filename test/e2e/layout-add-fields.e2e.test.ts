@@ -236,6 +236,21 @@ describe('e2e: sf oncehub layout add-fields', function () {
     expect(unknown.json?.message).to.include('"Event Layout", "Sales Event Layout"');
   });
 
+  it('names Modify All Data and Modify Metadata when the Metadata API refuses a user with Customize Application only', async () => {
+    session = await startSession({ org: scenarios.demo().apiUserWithoutModifyMetadata('sam.sales@acme.example').build() });
+    await session.login('sam.sales@acme.example', 'sam');
+    session.emulator.log.clear();
+
+    const run = await session.sf(['oncehub', 'layout', 'add-fields', '-o', 'sam']);
+
+    expect(run.exitCode).to.equal(1);
+    expect(run.stderr).to.include('"Modify All Data" or "Modify Metadata Through Metadata API Functions"');
+    expect(run.stderr).to.include('"Customize Application" alone is not enough');
+    expect(run.stderr).not.to.match(/\n\s+at /);
+    expect(session.emulator.log.filter({ api: 'metadata' })).to.have.length(1);
+    expect(session.emulator.log.writes()).to.have.length(0);
+  });
+
   it('points to Installation step 1 when the package fields do not exist', async () => {
     const s = await open(scenarios.base());
 
