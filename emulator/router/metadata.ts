@@ -47,6 +47,11 @@ function envelope(body: Record<string, unknown>): string {
   );
 }
 
+/** A call-level SOAP fault answer (HTTP 500), e.g. for an injected fault on the Metadata API. */
+export function soapFaultResponse(code: string, message: string): ApiResponse {
+  return faultResponse(new SoapFault(code, message));
+}
+
 function faultResponse(fault: SoapFault): ApiResponse {
   const text = envelope({ 'soapenv:Fault': { '@_xmlns:sf': XMLNS, faultcode: fault.faultcode, faultstring: fault.message } });
   return { status: 500, text, contentType: XML_TYPE };
