@@ -16,6 +16,8 @@ process.env.SF_SKIP_NEW_VERSION_CHECK = 'true';
 process.env.SF_DISABLE_AUTOUPDATE = 'true';
 process.env.SF_AUTOUPDATE_DISABLE = 'true';
 delete process.env.SF_TARGET_ORG;
+// Internal, test-only: read retries wait 0 ms instead of 0.2/0.4/0.8 s (src/lib/org/requests.ts), so no test sleeps.
+process.env.ONCEHUB_RETRY_MIN_TIMEOUT_MS = '0';
 
 // jsforce's request path as users get it: the bundle applies scripts/patches/jsforce-body-errors.ts to the inlined
 // jsforce, and the tests apply the same patches to node_modules' copy as it is compiled, in this process only. (tsx

@@ -132,7 +132,7 @@ describe('emulator: faults', () => {
     // jsforce as the tests load it carries scripts/patches/jsforce-body-errors.ts (test/init.ts), as the bundle does.
     it('jsforce (patched): a GET rejects with TypeError: terminated, cause UND_ERR_SOCKET, and the process survives', async () => {
       ctx.emu.faults.cutBodies({ method: 'GET' });
-      const err = await rejection(ctx.conn.request({ method: 'GET', url: ORG_QUERY }, { retry: { maxRetries: 0 } } as never));
+      const err = await rejection(ctx.conn.request({ method: 'GET', url: ORG_QUERY }, { retry: { maxRetries: 0 } }));
       expect(err).to.be.instanceOf(TypeError);
       expect(err.message).to.equal('terminated');
       expect((err.cause as { code?: string }).code).to.equal('UND_ERR_SOCKET');
