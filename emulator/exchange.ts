@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Fault } from './faults.js';
 import { RequestLog, type LogEntry } from './log.js';
 import { apiOf, classify, dispatch } from './router/index.js';
-import { soapFaultResponse } from './router/metadata.js';
+import { METADATA_PATH, soapFaultResponse } from './router/metadata.js';
 import { json, type ApiRequest, type ApiResponse, type Scope } from './router/types.js';
 import type { EmulatorState } from './state.js';
 
@@ -30,8 +30,11 @@ export interface RawRequest {
 /** A dropped connection: `head` is the partial answer sent before it goes down ('' before any answer). */
 export type DroppedExchange = { dropped: Fault & { name: 'resetConnection' | 'closeConnection' }; head: string; status?: number };
 
-/** A complete answer. Header names are as Salesforce writes them. */
-export type AnsweredExchange = { dropped?: undefined; status: number; headers: Record<string, string>; payload: string };
+/**
+ * A complete answer. Header names are as Salesforce writes them. `cut`: the transport sends the whole header block
+ * with the full Content-Length, then half of the payload, then drops the connection (the `cutBodies` fault).
+ */
+export type AnsweredExchange = { dropped?: undefined; status: number; headers: Record<string, string>; payload: string; cut?: true };
 
 export type Outcome = DroppedExchange | AnsweredExchange;
 
@@ -59,8 +62,16 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/** Salesforce's answer to an internal failure, with an ErrorId to quote to support (restforce/restforce#821). */
+export const UNKNOWN_EXCEPTION_MESSAGE =
+  'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-123456789)';
+
 function faultResponse(fault: Fault, path: string): ApiResponse {
   switch (fault.name) {
+    case 'unknownException':
+      return METADATA_PATH.test(path)
+        ? soapFaultResponse('UNKNOWN_EXCEPTION', UNKNOWN_EXCEPTION_MESSAGE)
+        : json(500, [{ message: UNKNOWN_EXCEPTION_MESSAGE, errorCode: 'UNKNOWN_EXCEPTION' }]);
     case 'serverError':
       return json(fault.status ?? 503, [{ message: 'Service Unavailable', errorCode: 'SERVER_UNAVAILABLE' }]);
     case 'expiredSession':
@@ -119,10 +130,13 @@ export async function exchange(state: EmulatorState, req: RawRequest, options: E
     return { dropped: drop, head: '' };
   }
 
+  // A cut answer is processed like any other; only its delivery is cut (server.ts).
+  const cut = fault?.name === 'cutBody' ? fault : undefined;
   let response: ApiResponse;
-  if (fault && !drop) {
+  if (fault && !drop && !cut) {
     entry.fault = fault.name;
     response = faultResponse(fault, path);
+    if (fault.name === 'unknownException') entry.errorCode = 'UNKNOWN_EXCEPTION';
   } else {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -165,6 +179,10 @@ export async function exchange(state: EmulatorState, req: RawRequest, options: E
     entry.fault = drop.name;
     const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     return { dropped: drop, head: `${head.join('\r\n')}\r\n`, status: response.status };
+  }
+  if (cut) {
+    entry.fault = cut.name;
+    return { status: response.status, headers, payload, cut: true };
   }
   return { status: response.status, headers, payload };
 }

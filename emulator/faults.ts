@@ -9,6 +9,8 @@ export type FaultName =
   | 'serverError'
   | 'resetConnection'
   | 'closeConnection'
+  | 'cutBody'
+  | 'unknownException'
   | 'expiredSession'
   | 'requestLimit'
   | 'apiDisabledForOrg'
@@ -32,9 +34,8 @@ export interface FaultScope {
 /**
  * When a dropped connection goes down: before any answer (the request is not processed), or mid-answer (the request
  * is processed, e.g. a write is saved, and the status line and headers are sent, but not the end of the header block).
- * Both reach jsforce as `TypeError: fetch failed` with the socket error in `cause` (salesforce-api.md §4.6). A drop
- * after the complete header block is not offered: undici then fails the body stream, which jsforce pipes without an
- * error handler, so the process dies with an uncaught error instead of a rejected request.
+ * Both reach jsforce as `TypeError: fetch failed` with the socket error in `cause`. A drop after the complete header
+ * block is the separate `cutBodies` fault (undici then fails the body stream with `TypeError: terminated`).
  */
 export type DropMoment = 'beforeAnswer' | 'midAnswer';
 
@@ -136,6 +137,26 @@ export class FaultController {
   /** Close the connection (TCP FIN) after the request arrived: undici reports "other side closed" (UND_ERR_SOCKET). */
   public closeConnections(scope: DropScope = {}): FaultHandle {
     return this.add('closeConnection', scope, 1, undefined, undefined, scope.when ?? 'beforeAnswer');
+  }
+
+  /**
+   * Cut the answer mid-body, `times` (default 1) times: the request is processed (a write is saved), the whole header
+   * block goes out with the full `Content-Length`, then half of the body, then the socket is destroyed. undici has
+   * already resolved `fetch()` and fails the body stream with `TypeError: terminated` (cause `UND_ERR_SOCKET`
+   * "other side closed"), REST and SOAP alike.
+   */
+  public cutBodies(scope: FaultScope = {}): FaultHandle {
+    return this.add('cutBody', scope, 1);
+  }
+
+  /**
+   * 500 `UNKNOWN_EXCEPTION` "An unexpected error occurred. Please include this ErrorId if you contact support: …",
+   * `times` (default 1) times: the body Salesforce answers for an internal failure (restforce/restforce#821), as a JSON
+   * array on REST and Composite, as a `soapenv:Fault` `sf:UNKNOWN_EXCEPTION` on the Metadata API. The request is not
+   * processed (nothing is saved), but a client cannot know that.
+   */
+  public unknownException(scope: FaultScope = {}): FaultHandle {
+    return this.add('unknownException', scope, 1);
   }
 
   /** 401 INVALID_SESSION_ID on matching calls, and `invalid_grant` from the token endpoint so refreshes fail too. */

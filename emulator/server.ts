@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { exchange, JSON_TYPE, type DroppedExchange } from './exchange.js';
 import type { EmulatorState } from './state.js';
 
-export { normalizePath } from './exchange.js';
+export { normalizePath, UNKNOWN_EXCEPTION_MESSAGE } from './exchange.js';
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -33,6 +33,14 @@ async function handle(state: EmulatorState, req: http.IncomingMessage, res: http
   const outcome = await exchange(state, { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body: () => readBody(req) });
   if (outcome.dropped) {
     dropConnection(req.socket, outcome);
+    return;
+  }
+  if (outcome.cut) {
+    // The complete header block with the full Content-Length, half of the body, then the socket goes down.
+    const bytes = Buffer.from(outcome.payload, 'utf8');
+    res.writeHead(outcome.status, { ...outcome.headers, 'Content-Length': String(bytes.length) });
+    res.flushHeaders();
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
     return;
   }
   res.writeHead(outcome.status, outcome.headers);

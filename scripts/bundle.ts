@@ -25,6 +25,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Messages } from '@salesforce/core';
 import { build, type Plugin, type PluginBuild } from 'esbuild';
+import { applyPatches, assertAllApplied, jsforceBodyErrors } from './patches/jsforce-body-errors.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // BUNDLE_OUT: another output folder inside the repository, for experiments while lib/ is in use.
@@ -139,6 +140,9 @@ const noTerminalProbes: Transform = (source, path) => {
   return probes.reduce((out, p) => out.replace(p, `${p.replace(' => {', ' => undefined;')}\nconst probed${p.slice(6)}`), source);
 };
 
+/** Listed source patches (scripts/patches/*): each says what and why, and fails the build when it no longer matches. */
+const listedPatches: Transform = (source, path) => applyPatches(jsforceBodyErrors, source, path);
+
 /** Whether a resolved file is CommonJS, as Node decides it: by extension, else by the nearest package.json "type". */
 function isCommonJs(file: string): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -177,7 +181,7 @@ function commonJsDynamicImports(b: PluginBuild): Transform {
 const sourceTransforms: Plugin = {
   name: 'source-transforms',
   setup(b) {
-    const transforms = [pinoPaths, inlineDependencyMessages, lazyCoreIndex, noTerminalProbes, guardRelativeLoads, commonJsDynamicImports(b)];
+    const transforms = [listedPatches, pinoPaths, inlineDependencyMessages, lazyCoreIndex, noTerminalProbes, guardRelativeLoads, commonJsDynamicImports(b)];
     b.onLoad({ filter: /\.(ts|[cm]?js)$/ }, async (args) => {
       if (args.path.endsWith('.d.ts')) return undefined;
       let source = readFileSync(args.path, 'utf8');
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
     // Optional peers that the bundled packages probe for with a guarded require/import; none is needed at run time.
     external: ['ts-node', 'tsx', 'typescript', '@oclif/plugin-*', 'react-devtools-core'],
   });
+  assertAllApplied(jsforceBodyErrors);
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   process.stdout.write(`bundled ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1e6).toFixed(1)} MB into lib/\n`);
 }

@@ -3,7 +3,7 @@
  * packed tarball installed outside the repository, see stagedPlugin) linked, in an isolated HOME, against the project's Salesforce org emulator on 127.0.0.1. Used by the e2e tests, the demo and the
  * benchmark. Nothing here reads or writes the user's ~/.sf, and nothing leaves the loopback interface.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
@@ -39,6 +39,8 @@ export type Session = {
   login(username: string, alias: string, options?: { setDefault?: boolean; emulator?: Emulator }): Promise<void>;
   /** Runs `sf <args>`; never throws on a non-zero exit. */
   sf(args: string[], options?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<SfResult>;
+  /** Starts `sf <args>` without waiting: the child (to send it a signal) and its result once it exits. */
+  spawnSf(args: string[]): { child: ChildProcess; result: Promise<SfResult> };
   /** The raw text of the plugin's state file (~/.sf/oncehub.json), or undefined when it does not exist. */
   stateFile(): string | undefined;
   /** Every access token this session handed out (for leak scans). */
@@ -87,6 +89,8 @@ function isolatedEnv(dirs: { home: string; config: string; data: string; cache: 
     SF_USE_PROGRESS_BAR: 'false',
     OCLIF_DISABLE_LINKED_ESM_WARNING: 'true',
     NODE_NO_WARNINGS: '1',
+    // Internal, test-only: the plugin's read retries wait 1 ms instead of 0.2/0.4/0.8 s (src/lib/org/requests.ts).
+    ONCEHUB_RETRY_MIN_TIMEOUT_MS: '1',
     FORCE_COLOR: '0',
     NO_COLOR: '1',
   };
@@ -236,6 +240,18 @@ export async function startSession(options: SessionOptions = {}): Promise<Sessio
       if (result.exitCode !== 0) throw new Error(`login of ${username} failed (${result.exitCode}): ${result.stdout}${result.stderr}`);
     },
     sf: (args, runOptions = {}) => run(args, { ...env, ...runOptions.env }, runOptions),
+    spawnSf(args) {
+      const started = Date.now();
+      const child = spawn(process.execPath, ['--no-deprecation', SF_RUN, ...args], { env, cwd: env.HOME });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const result = new Promise<SfResult>((done) =>
+        child.on('close', (code, signal) => done({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - started }))
+      );
+      return { child, result };
+    },
     stateFile() {
       const file = join(dirs.home, '.sf', 'oncehub.json');
       return existsSync(file) ? readFileSync(file, 'utf8') : undefined;

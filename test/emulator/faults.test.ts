@@ -1,6 +1,7 @@
 import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
 import { createEmulator } from '../../emulator/index.js';
+import { UNKNOWN_EXCEPTION_MESSAGE } from '../../emulator/server.js';
 import { ADMIN, raw, rejection, useEmulator } from './helpers.js';
 
 describe('emulator: faults', () => {
@@ -108,6 +109,83 @@ describe('emulator: faults', () => {
       await rejection(compositeRead());
       expect(f.hits).to.equal(1);
       await compositeRead();
+    });
+  });
+
+  describe('cutBodies: the answer is cut off after its header block (salesforce-api §3.12)', () => {
+    const ORG_QUERY = '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization';
+
+    it('sends the whole header block with the full Content-Length and half the body, then drops the connection', async () => {
+      const f = ctx.emu.faults.cutBodies();
+      const res = await fetch(`${ctx.emu.url}${ORG_QUERY}`, { headers: { Authorization: `Bearer ${ctx.emu.tokenFor(ADMIN)}` } });
+      expect(res.status).to.equal(200);
+      const length = Number(res.headers.get('content-length'));
+      expect(length).to.be.greaterThan(0);
+      const err = await rejection(res.text());
+      expect(err).to.be.instanceOf(TypeError);
+      expect(err.message).to.equal('terminated');
+      expect(f.hits).to.equal(1);
+      expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'cutBody', status: 200 });
+      expect((await raw(ctx.emu, ORG_QUERY)).json).to.have.property('totalSize', 1);
+    });
+
+    // jsforce as the tests load it carries scripts/patches/jsforce-body-errors.ts (test/init.ts), as the bundle does.
+    it('jsforce (patched): a GET rejects with TypeError: terminated, cause UND_ERR_SOCKET, and the process survives', async () => {
+      ctx.emu.faults.cutBodies({ method: 'GET' });
+      const err = await rejection(ctx.conn.request({ method: 'GET', url: ORG_QUERY }, { retry: { maxRetries: 0 } }));
+      expect(err).to.be.instanceOf(TypeError);
+      expect(err.message).to.equal('terminated');
+      expect((err.cause as { code?: string }).code).to.equal('UND_ERR_SOCKET');
+    });
+
+    it('jsforce (patched): a SOAP readMetadata rejects the same way', async () => {
+      ctx.emu.faults.cutBodies({ path: '/services/Soap/m/' });
+      const err = await rejection(ctx.conn.metadata.read('Layout', ['Event-Event Layout']));
+      expect(err.message).to.equal('terminated');
+      expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'cutBody', api: 'metadata' });
+    });
+
+    it('the request was processed: a write is saved although its answer was cut', async () => {
+      const name = `Cut answer ${Date.now()}`;
+      ctx.emu.faults.cutBodies({ method: 'POST' });
+      const err = await rejection(ctx.conn.sobject('Account').create({ Name: name }));
+      expect(err.message).to.equal('terminated');
+      expect((await ctx.conn.query(`SELECT Id FROM Account WHERE Name = '${name}'`)).totalSize).to.equal(1);
+    });
+  });
+
+  describe('unknownException: 500 UNKNOWN_EXCEPTION with an ErrorId (restforce/restforce#821)', () => {
+    it('answers REST with the JSON error array and is not processed', async () => {
+      const name = `Unknown exception ${Date.now()}`;
+      const f = ctx.emu.faults.unknownException({ method: 'POST' });
+      const res = await raw(ctx.emu, '/services/data/v66.0/sobjects/Account', { method: 'POST', body: { Name: name } });
+      expect(res.status).to.equal(500);
+      expect(res.json).to.deep.equal([{ message: UNKNOWN_EXCEPTION_MESSAGE, errorCode: 'UNKNOWN_EXCEPTION' }]);
+      expect(UNKNOWN_EXCEPTION_MESSAGE).to.match(/^An unexpected error occurred\. Please include this ErrorId if you contact support: \d+-\d+ \(-\d+\)$/);
+      expect(f.hits).to.equal(1);
+      expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'unknownException', status: 500, errorCode: 'UNKNOWN_EXCEPTION' });
+      expect((await ctx.conn.query(`SELECT Id FROM Account WHERE Name = '${name}'`)).totalSize).to.equal(0);
+    });
+
+    it('fails a whole Composite request; jsforce names it UNKNOWN_EXCEPTION', async () => {
+      ctx.emu.faults.unknownException({ path: '/composite' });
+      const err = await rejection(
+        ctx.conn.request({
+          method: 'POST',
+          url: '/services/data/v66.0/composite',
+          body: JSON.stringify({ compositeRequest: [{ method: 'GET', referenceId: 'org', url: '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization' }] }),
+          headers: { 'content-type': 'application/json' },
+        })
+      );
+      expect(err.errorCode).to.equal('UNKNOWN_EXCEPTION');
+      expect(err.message).to.equal(UNKNOWN_EXCEPTION_MESSAGE);
+    });
+
+    it('answers the Metadata API with a SOAP fault sf:UNKNOWN_EXCEPTION', async () => {
+      ctx.emu.faults.unknownException({ path: '/services/Soap/m/' });
+      const err = await rejection(ctx.conn.metadata.read('Layout', ['Event-Event Layout']));
+      expect(err.name).to.equal('sf:UNKNOWN_EXCEPTION');
+      expect(err.message).to.equal(`UNKNOWN_EXCEPTION: ${UNKNOWN_EXCEPTION_MESSAGE}`);
     });
   });
 

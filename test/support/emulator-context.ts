@@ -112,6 +112,14 @@ export function fetchFailure({ dropped }: Pick<DroppedExchange, 'dropped'>): Typ
   return new TypeError('fetch failed', { cause });
 }
 
+/**
+ * An answer cut off after its header block (the `cutBodies` fault): undici has resolved `fetch()` and fails the body
+ * with `TypeError: terminated`, cause "other side closed"; jsforce (as patched by scripts/patches/jsforce-body-errors.ts)
+ * rejects the request with it and does not retry.
+ */
+export const bodyTerminated = (): TypeError =>
+  new TypeError('terminated', { cause: Object.assign(socketError('UND_ERR_SOCKET', 'other side closed'), { name: 'SocketError', syscall: undefined }) });
+
 type TransportRequest = { method?: string; url: string; headers?: Record<string, string>; body?: unknown };
 type TransportOptions = { retry?: { maxRetries?: number; statusCodes?: number[]; methods?: string[]; errorCodes?: string[] } };
 type TransportResponse = { statusCode: number; headers: Record<string, string>; body: string };
@@ -144,7 +152,9 @@ async function send(routes: Routes, req: TransportRequest, options: TransportOpt
     const outcome = await emu.exchange({ method, target: `${url.pathname}${url.search}`, headers: req.headers ?? {}, body: () => Promise.resolve(body) });
     const answer: TransportResponse | Error = outcome.dropped
       ? fetchFailure(outcome)
-      : { statusCode: outcome.status, headers: Object.fromEntries(Object.entries(outcome.headers).map(([k, v]) => [k.toLowerCase(), v])), body: outcome.payload };
+      : outcome.cut
+        ? bodyTerminated()
+        : { statusCode: outcome.status, headers: Object.fromEntries(Object.entries(outcome.headers).map(([k, v]) => [k.toLowerCase(), v])), body: outcome.payload };
     if (attempt < maxRetries && jsforceRetries(method, options, answer)) continue;
     if (answer instanceof Error) throw answer;
     return answer;

@@ -4,6 +4,7 @@ import { orgFlagDefaultHelp, targetOrgFlag } from '../../lib/flags.js';
 import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
 import { sameId } from '../../lib/connection/state.js';
 import { type CompareResult, describeOrg, runCompare } from '../../lib/compare/run.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.compare');
@@ -35,6 +36,7 @@ export default class Compare extends SfCommand<CompareResult> {
   };
 
   public async run(): Promise<CompareResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(Compare).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

@@ -12,6 +12,7 @@ import {
   typedTargetOrg,
 } from '../../lib/connection/connect.js';
 import { apiUserFlag, environmentFlags, modeFlagDefaultStandard, targetOrgFlag } from '../../lib/flags.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
@@ -36,6 +37,7 @@ export default class Connect extends SfCommand<ConnectResult> {
   };
 
   public async run(): Promise<ConnectResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(Connect).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

@@ -9,6 +9,7 @@ import {
   recordedEnvironments,
 } from '../../lib/connection/state.js';
 import { environmentFlags } from '../../lib/flags.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.disconnect');
@@ -31,6 +32,7 @@ export default class Disconnect extends SfCommand<DisconnectResult> {
   public static readonly flags = environmentFlags(messages);
 
   public async run(): Promise<DisconnectResult> {
+    handleInterrupts();
     const { flags } = await this.parse(Disconnect);
     const asked = environmentFromFlags(flags);
     const recorded = recordedEnvironments(await readConnections());

@@ -8,6 +8,7 @@ import { markdownReport, writeMarkdownReport } from '../../lib/doctor/markdown.j
 import { renderReport } from '../../lib/doctor/render.js';
 import { type DoctorReport, exitCodeOf } from '../../lib/doctor/report.js';
 import { runDoctor } from '../../lib/doctor/run.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.doctor');
@@ -52,6 +53,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
   }
 
   public async run(): Promise<DoctorReport> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(Doctor).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

@@ -9,6 +9,7 @@ import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
 import { planJson } from '../../lib/setup/plan.js';
 import { orgLabel, renderPlan, renderSteps } from '../../lib/setup/render.js';
 import { confirmation, confirmationRequired, prepareSetup, type SetupResult, setupExitCode } from '../../lib/setup/run.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup');
@@ -41,6 +42,7 @@ export default class Setup extends SfCommand<SetupResult> {
   };
 
   public async run(): Promise<SetupResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(Setup).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

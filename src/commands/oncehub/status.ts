@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { type ConnectionRecord, ENVIRONMENTS, readConnections } from '../../lib/connection/state.js';
+import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.status');
@@ -16,6 +17,7 @@ export default class Status extends SfCommand<StatusResult> {
   public static readonly examples = messages.getMessages('examples');
 
   public async run(): Promise<StatusResult> {
+    handleInterrupts();
     await this.parse(Status);
     const recorded = await readConnections();
     const result: StatusResult = { production: recorded.production ?? null, sandbox: recorded.sandbox ?? null };

@@ -9,6 +9,7 @@ import {
   queryRequest,
   type SalesforceRecord,
   sendComposite,
+  sendWrite,
   type SubResponse,
   subQuery,
 } from '../org/requests.js';
@@ -309,7 +310,7 @@ export async function insertAssignments(
   for (const { users: batch, body } of insertBodies(permissionSet, users)) {
     try {
       // Sequential on purpose: an org limits concurrent long requests, and progress is reported in order.
-      const answer = await conn.request({ method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
+      const answer = await sendWrite(() => conn.request({ method: 'POST', url, body, headers: { 'content-type': 'application/json' } }));
       if (!Array.isArray(answer)) throw notSaveResults(answer);
       mergeInto(outcome, readSaveResults(batch, answer as SaveResult[], permissionSet));
     } catch (err) {

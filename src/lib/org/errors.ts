@@ -32,7 +32,8 @@ export function causeChain(err: unknown): ApiErrorLike[] {
 }
 
 // The connection went down after the request was sent: the org may have acted on it.
-const DROPPED = /ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|other side closed|socket hang up/i;
+// An answer cut off mid-body fails undici's body stream with `TypeError: terminated` (cause UND_ERR_SOCKET).
+const DROPPED = /ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|other side closed|socket hang up|^terminated$/i;
 // No connection, or no answer at all: DNS, refused, timed out.
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT/i;
 
@@ -45,8 +46,11 @@ export function networkFailure(err: unknown): NetworkFailure | undefined {
     ['ConnectionDropped', DROPPED],
     ['Unreachable', UNREACHABLE],
   ] as const) {
+    // A socket code anywhere in the chain names the failure best; a message (`terminated`, `socket hang up`) else.
+    const coded = chain.find((e) => e.code && pattern.test(e.code));
+    if (coded?.code) return { kind, code: coded.code };
     for (const e of chain) {
-      const match = pattern.exec(`${e.code ?? ''} ${e.message ?? ''}`);
+      const match = pattern.exec(e.message ?? '');
       if (match) return { kind, code: e.code ?? match[0] };
     }
   }
@@ -64,6 +68,8 @@ type OrgLevelFailure =
   | 'MalformedResponse'
   | 'ServerUnavailable'
   | 'ConnectionDropped'
+  | 'WriteOutcomeUnknown'
+  | 'ApiVersionNotServed'
   | 'Unreachable';
 
 /**
@@ -74,6 +80,8 @@ type OrgLevelFailure =
 export function orgLevelFailure(err: unknown): OrgLevelFailure | undefined {
   const code = errorCodeOf(err) ?? '';
   const message = messageOf(err);
+  if (code === 'WRITE_OUTCOME_UNKNOWN') return 'WriteOutcomeUnknown';
+  if (code === 'API_VERSION_NOT_SERVED') return 'ApiVersionNotServed';
   if (code === 'INVALID_SESSION_ID' || /invalid_grant|Unable to refresh session|Session expired/i.test(message)) {
     return 'SessionRefused';
   }
@@ -82,11 +90,24 @@ export function orgLevelFailure(err: unknown): OrgLevelFailure | undefined {
   if (code === 'REQUEST_LIMIT_EXCEEDED') return 'RequestLimitExceeded';
   if (/html content/i.test(message) || code === 'HTML_RESPONSE') return 'HtmlPage';
   if (code === 'MALFORMED_RESPONSE') return 'MalformedResponse';
-  if (code === 'SERVER_UNAVAILABLE' || /^ERROR_HTTP_5\d\d$/.test(code)) return 'ServerUnavailable';
+  if (/^(?:sf:)?(SERVER_UNAVAILABLE|UNKNOWN_EXCEPTION|ERROR_HTTP_5\d\d)$/.test(code)) return 'ServerUnavailable';
   return networkFailure(err)?.kind;
 }
 
 export const isOrgLevelError = (err: unknown): boolean => orgLevelFailure(err) !== undefined;
+
+/**
+ * The ErrorId in Salesforce's UNKNOWN_EXCEPTION message, "An unexpected error occurred. Please include this ErrorId if
+ * you contact support: 1452464078-314667 (-1173371248)" (restforce/restforce#821).
+ */
+export function errorIdOf(message: string): string | undefined {
+  return /ErrorId[^:]*:\s*(\d+-\d+(?:\s*\(-?\d+\))?)/i.exec(message)?.[1];
+}
+
+/** "UNKNOWN_EXCEPTION, ErrorId 1234567890-12345 (-123456789)": the code, and Salesforce's ErrorId when it gave one. */
+function serverFailureText(code: string, errorId: string | undefined): string {
+  return `${code.replace(/^sf:/, '')}${errorId ? `, ErrorId ${errorId}` : ''}`;
+}
 
 /**
  * Turns an org-level failure into an SfError with a one-line message and the actions that fix it; an insufficient
@@ -112,7 +133,15 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
     case 'MalformedResponse':
       return messages.createError('error.MalformedResponse', [message], []);
     case 'ServerUnavailable':
-      return messages.createError('error.ServerUnavailable', [code], [who]);
+      return messages.createError('error.ServerUnavailable', [serverFailureText(code, errorIdOf(message))], [who]);
+    case 'WriteOutcomeUnknown': {
+      const { serverCode, errorId } = err as { serverCode?: string; errorId?: string };
+      return messages.createError('error.WriteOutcomeUnknown', [ctx.instanceUrl, serverFailureText(serverCode ?? code, errorId)], [who]);
+    }
+    case 'ApiVersionNotServed': {
+      const { requested, highest } = err as { requested?: string; highest?: string };
+      return messages.createError('error.ApiVersionNotServed', [requested ?? '?', ctx.instanceUrl, highest ?? '?'], [highest ?? '?']);
+    }
     case 'ConnectionDropped':
       return messages.createError('error.ConnectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [who]);
     case 'Unreachable':

@@ -1,5 +1,5 @@
 import type { Connection } from '@salesforce/core';
-import { OrgApiError, readWithRetry } from './requests.js';
+import { OrgApiError, readWithRetry, sendWrite } from './requests.js';
 
 /**
  * The SOAP Metadata API's CRUD calls through jsforce (`conn.metadata.read` / `update`), at most 10 components per
@@ -92,7 +92,7 @@ export async function updateMetadata(conn: Connection, type: MetadataType, compo
   let answer: unknown;
   try {
     // Never retried: a dropped update may have been saved.
-    answer = await conn.metadata.update(type, [...components] as never);
+    answer = await sendWrite(() => conn.metadata.update(type, [...components] as never));
   } catch (err) {
     throw fromSoapFault(err);
   }

@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import pRetry, { AbortError } from 'p-retry';
-import { errorCodeOf, networkFailure } from './errors.js';
+import { errorCodeOf, errorIdOf, networkFailure } from './errors.js';
 
 /**
  * The one place that talks HTTP to the org. Facts are gathered through Composite requests (REST and Tooling),
@@ -79,19 +79,69 @@ export function expectObject(answer: unknown, what: string): Record<string, unkn
   throw new OrgApiError(`${what}: not JSON (${text.slice(0, 40)}…)`, 'MALFORMED_RESPONSE');
 }
 
-// jsforce names a 5xx by its JSON errorCode when there is one (503 → SERVER_UNAVAILABLE), else ERROR_HTTP_<status>.
-const SERVER_ERROR = /^(ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE)$/;
+/**
+ * A failure of the server itself: jsforce names a 5xx by its JSON errorCode when there is one (503 →
+ * SERVER_UNAVAILABLE, 500 → UNKNOWN_EXCEPTION), else ERROR_HTTP_<status>; a SOAP fault keeps its `sf:` prefix.
+ */
+export const isServerFailure = (err: unknown): boolean =>
+  /^(?:sf:)?(ERROR_HTTP_5\d\d|SERVER_UNAVAILABLE|UNKNOWN_EXCEPTION)$/.test(errorCodeOf(err) ?? '');
 
 /**
- * Whether a read that failed is worth sending again: a 5xx, or a network failure anywhere in the error's cause chain
- * (a connection reset or closed mid-answer reaches us as `TypeError: fetch failed` with the socket code in `cause`).
- * Refused or unresolvable hosts are retried too, like jsforce does for GETs; the backoff keeps that under 1.5 s.
+ * Whether a read that failed is worth sending again: a 5xx (a 500 UNKNOWN_EXCEPTION included), or a network failure
+ * anywhere in the error's cause chain (a connection reset or closed mid-answer reaches us as `TypeError: fetch failed`
+ * with the socket code in `cause`; an answer cut off mid-body as `TypeError: terminated`). Refused or unresolvable
+ * hosts are retried too, like jsforce does for GETs; the backoff keeps that under 1.5 s.
  */
-export const isTransientFailure = (err: unknown): boolean =>
-  SERVER_ERROR.test(errorCodeOf(err) ?? '') || networkFailure(err) !== undefined;
+export const isTransientFailure = (err: unknown): boolean => isServerFailure(err) || networkFailure(err) !== undefined;
 
 /** Three retries after 0.2, 0.4 and 0.8 s: a dropped connection is survived, an unreachable org fails fast. */
 export const READ_RETRIES = { retries: 3, minTimeout: 200, factor: 2 };
+
+/**
+ * Internal, for tests only: `ONCEHUB_RETRY_MIN_TIMEOUT_MS` replaces the first retry delay (the next ones double it),
+ * so that tests, in-process or through the real `sf`, exercise every retry without sleeping. Read on each retry run.
+ */
+export function readRetries(): typeof READ_RETRIES {
+  const override = Number(process.env.ONCEHUB_RETRY_MIN_TIMEOUT_MS ?? '');
+  const minTimeout = process.env.ONCEHUB_RETRY_MIN_TIMEOUT_MS && Number.isFinite(override) && override >= 0 ? override : READ_RETRIES.minTimeout;
+  return { ...READ_RETRIES, minTimeout };
+}
+
+/**
+ * A write that the server failed on unexpectedly (500 UNKNOWN_EXCEPTION or another 5xx): it may or may not have been
+ * saved. Carries Salesforce's ErrorId (to quote to support) and the original error as `cause`.
+ */
+export class WriteOutcomeUnknownError extends OrgApiError {
+  public constructor(public readonly errorId: string | undefined, public readonly serverCode: string, cause: unknown) {
+    super(`The org failed while handling a change (${serverCode}${errorId ? `, ErrorId ${errorId}` : ''})`, 'WRITE_OUTCOME_UNKNOWN', 500);
+    this.cause = cause;
+  }
+}
+
+let writesInFlight = 0;
+
+/** Whether a write has been sent and its answer has not arrived yet (what Ctrl-C has to warn about). */
+export const writeInFlight = (): boolean => writesInFlight > 0;
+
+/**
+ * Sends a write, once: never retried (it may have been saved). While it is in flight, `writeInFlight()` says so. A
+ * server failure (5xx) becomes a WriteOutcomeUnknownError; a dropped connection stays a network failure, which
+ * toSfError explains the same way ("may or may not have been saved; run the command again").
+ */
+export async function sendWrite<T>(send: () => Promise<T>): Promise<T> {
+  writesInFlight++;
+  try {
+    return await send();
+  } catch (err) {
+    if (isServerFailure(err)) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new WriteOutcomeUnknownError(errorIdOf(message), (errorCodeOf(err) ?? 'ERROR').replace(/^sf:/, ''), err);
+    }
+    throw err;
+  } finally {
+    writesInFlight--;
+  }
+}
 
 /**
  * Sends a request that only reads, retrying transient failures: jsforce never retries a POST, and a Composite of
@@ -107,8 +157,36 @@ export async function readWithRetry<T>(send: () => Promise<T>): Promise<T> {
         throw new AbortError(err as Error);
       }
     },
-    READ_RETRIES
+    readRetries()
   );
+}
+
+/** The org does not serve the API version the connection uses (`--api-version` above the org's highest). */
+export class ApiVersionNotServedError extends OrgApiError {
+  public constructor(public readonly requested: string, public readonly highest: string, cause: unknown) {
+    super(`API version ${requested} is not served by the org (highest: ${highest})`, 'API_VERSION_NOT_SERVED', 404);
+    this.cause = cause;
+  }
+}
+
+const byVersion = (a: string, b: string): number => Number(a) - Number(b);
+
+/**
+ * A request to a version the org does not serve answers 404 NOT_FOUND "The requested resource does not exist", like
+ * any unknown URL. When a request fails that way, the org's versions list (`GET /services/data`, no session needed)
+ * tells whether the connection's version is the cause: then the error names the highest version the org offers.
+ */
+async function explainNotFound(conn: Connection, err: unknown): Promise<unknown> {
+  if (errorCodeOf(err) !== 'NOT_FOUND') return err;
+  const requested = conn.getApiVersion();
+  try {
+    const list = await conn.request<Array<{ version?: unknown }>>('/services/data', NO_JSFORCE_RETRY);
+    const served = (Array.isArray(list) ? list : []).map((v) => String(v?.version)).filter((v) => /^\d+\.\d+$/.test(v));
+    if (served.length === 0 || served.includes(requested)) return err;
+    return new ApiVersionNotServedError(requested, served.sort(byVersion).at(-1)!, err);
+  } catch {
+    return err;
+  }
 }
 
 /**
@@ -120,6 +198,18 @@ export async function sendComposite(
   subrequests: readonly SubRequest[],
   options: { tooling?: boolean; allOrNone?: boolean } = {}
 ): Promise<Map<string, SubResponse>> {
+  try {
+    return await sendCompositeGroups(conn, subrequests, options);
+  } catch (err) {
+    throw await explainNotFound(conn, err);
+  }
+}
+
+async function sendCompositeGroups(
+  conn: Connection,
+  subrequests: readonly SubRequest[],
+  options: { tooling?: boolean; allOrNone?: boolean }
+): Promise<Map<string, SubResponse>> {
   const answers = new Map<string, SubResponse>();
   const url = dataPath(conn, `${options.tooling ? '/tooling' : ''}/composite`);
   for (const group of planComposites(subrequests)) {
@@ -129,7 +219,7 @@ export async function sendComposite(
     });
     const send = (): Promise<unknown> =>
       conn.request({ method: 'POST', url, body, headers: { 'content-type': 'application/json' } });
-    const raw = group.every((s) => (s.method ?? 'GET') === 'GET') ? await readWithRetry(send) : await send();
+    const raw = group.every((s) => (s.method ?? 'GET') === 'GET') ? await readWithRetry(send) : await sendWrite(send);
     const answer = expectObject(raw, 'a Composite request');
     if (!Array.isArray(answer.compositeResponse)) throw new OrgApiError('Composite answer without compositeResponse', 'MALFORMED_RESPONSE');
     for (const sub of answer.compositeResponse as SubResponse[]) answers.set(sub.referenceId, sub);
@@ -165,7 +255,11 @@ const NO_JSFORCE_RETRY = { retry: { maxRetries: 0 } };
 
 /** A GET of one resource (a describe, a record), retried by readWithRetry's rule like every other read. */
 export async function readResource(conn: Connection, path: string): Promise<unknown> {
-  return readWithRetry(() => conn.request(path, NO_JSFORCE_RETRY));
+  try {
+    return await readWithRetry(() => conn.request(path, NO_JSFORCE_RETRY));
+  } catch (err) {
+    throw await explainNotFound(conn, err);
+  }
 }
 
 /** Appends the records of the page at `next` and of every page after it, each answer's shape checked. */

@@ -1,8 +1,11 @@
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { errorCodeOf, isOrgLevelError, type OrgContext, toSfError } from '../../../src/lib/org/errors.js';
-import { OrgApiError } from '../../../src/lib/org/requests.js';
-import { apiError } from '../connection/fake-org.js';
+import { ApiVersionNotServedError, OrgApiError, WriteOutcomeUnknownError } from '../../../src/lib/org/requests.js';
+
+/** An error as jsforce throws it for a Salesforce error body: `name` and `errorCode` are the body's errorCode. */
+const apiError = (errorCode: string, message: string, status = 400): Error =>
+  Object.assign(new Error(message), { name: errorCode, errorCode, statusCode: status, data: { errorCode, message } });
 
 const ctx: OrgContext = { alias: 'oncehub-api', username: 'api@acme.example', instanceUrl: 'https://acme.my.salesforce.com' };
 
@@ -122,6 +125,42 @@ describe('org/errors', () => {
         actions: /Run the command again/,
       },
       {
+        what: 'a 500 UNKNOWN_EXCEPTION on a read that outlasted the retries',
+        err: apiError('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1452464078-314667 (-1173371248)', 500),
+        name: 'ServerUnavailableError',
+        message: /^Salesforce is unavailable right now \(UNKNOWN_EXCEPTION, ErrorId 1452464078-314667 \(-1173371248\)\), also after retries\.$/,
+        actions: /status\.salesforce\.com/,
+      },
+      {
+        what: 'a 500 on a write',
+        err: new WriteOutcomeUnknownError('1452464078-314667 (-1173371248)', 'UNKNOWN_EXCEPTION', apiError('UNKNOWN_EXCEPTION', 'x', 500)),
+        name: 'WriteOutcomeUnknownError',
+        message:
+          /^The org at https:\/\/acme\.my\.salesforce\.com failed while handling a change \(UNKNOWN_EXCEPTION, ErrorId 1452464078-314667 \(-1173371248\)\): it may or may not have been saved\.$/,
+        actions: /^Run the command again: it reads the org first[\s\S]*quote the ErrorId[\s\S]*sf org display --target-org oncehub-api/,
+      },
+      {
+        what: 'an answer cut off mid-body (undici: terminated, cause UND_ERR_SOCKET)',
+        err: Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }),
+        name: 'ConnectionDroppedError',
+        message: /\(UND_ERR_SOCKET\)\. If that request made a change, it may or may not have been saved\.$/,
+        actions: /Run the command again/,
+      },
+      {
+        what: 'an answer cut off mid-body without a cause',
+        err: new TypeError('terminated'),
+        name: 'ConnectionDroppedError',
+        message: /\(terminated\)/,
+        actions: /Run the command again/,
+      },
+      {
+        what: 'an API version above the org\'s',
+        err: new ApiVersionNotServedError('99.0', '66.0', apiError('NOT_FOUND', 'The requested resource does not exist', 404)),
+        name: 'ApiVersionNotServedError',
+        message: /^API version 99\.0 is not served by the org at https:\/\/acme\.my\.salesforce\.com: the highest version it offers is 66\.0\.$/,
+        actions: /--api-version 66\.0, or without --api-version/,
+      },
+      {
         what: 'missing access',
         err: apiError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id'),
         name: 'InsufficientAccessError',
@@ -150,7 +189,7 @@ describe('org/errors', () => {
     });
 
     it('isOrgLevelError tells whole-org failures from the error of one query', () => {
-      for (const code of ['INVALID_SESSION_ID', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'REQUEST_LIMIT_EXCEEDED', 'HTML_RESPONSE', 'MALFORMED_RESPONSE', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_503']) {
+      for (const code of ['INVALID_SESSION_ID', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'REQUEST_LIMIT_EXCEEDED', 'HTML_RESPONSE', 'MALFORMED_RESPONSE', 'SERVER_UNAVAILABLE', 'ERROR_HTTP_503', 'UNKNOWN_EXCEPTION', 'WRITE_OUTCOME_UNKNOWN', 'API_VERSION_NOT_SERVED']) {
         expect(isOrgLevelError(apiError(code, 'x')), code).to.equal(true);
       }
       expect(isOrgLevelError(new Error('Unable to refresh session due to: expired access/refresh token'))).to.equal(true);

@@ -4,6 +4,7 @@ import { targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { addLayoutFields, type LayoutAddFieldsResult } from '../../../lib/installation/layout.js';
+import { handleInterrupts } from '../../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -28,6 +29,7 @@ export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
   };
 
   public async run(): Promise<LayoutAddFieldsResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(LayoutAddFields).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

@@ -13,6 +13,7 @@ import {
   type FailedRow,
   type PermsetAssignResult,
 } from '../../../lib/installation/assign.js';
+import { handleInterrupts } from '../../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.permset.assign');
@@ -43,6 +44,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   };
 
   public async run(): Promise<PermsetAssignResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(PermsetAssign).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });

@@ -3,6 +3,7 @@ import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { DEFAULT_SETUP_FILE, generateSetupFile, type GenerateResult } from '../../../lib/generate/generate.js';
+import { handleInterrupts } from '../../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup-file.generate');
@@ -33,6 +34,7 @@ export default class SetupFileGenerate extends SfCommand<GenerateResult> {
   };
 
   public async run(): Promise<GenerateResult> {
+    handleInterrupts();
     const { flags, raw } = await this.parse(SetupFileGenerate).catch((err: unknown) => {
       throw explainOrgFlagError(err);
     });
