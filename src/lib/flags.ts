@@ -14,8 +14,18 @@ export const MAX_USERNAME_LENGTH = 80;
  * user in production. Exit code 1, like every other usage error of the plugin.
  */
 export function requireNonBlank(flag: string, value: string): string {
-  if (value.trim() === '') throw flagMessages.createError('error.Blank', [flag], [], 1);
+  if (value.trim() === '') throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
   return value;
+}
+
+/**
+ * oclif stamps an error thrown by a flag's parse with sf's exit code for failed flag parsing (`error.oclif = { exit:
+ * 2 }`, @oclif/core parser/parse.js), which sf-plugins-core then prefers to the error's own exitCode. The plugin's
+ * contract is exit 1 for these errors, so the stamp is fixed to 1.
+ */
+function usageError<T extends Error>(err: T): T {
+  Object.defineProperty(err, 'oclif', { get: () => ({ exit: 1 }), set: () => {}, enumerable: false, configurable: false });
+  return err;
 }
 
 /** A username (or alias) typed for a flag: not blank, at most 80 characters; checked before any request. */
@@ -23,7 +33,7 @@ export function requireUsername(flag: string, value: string): string {
   requireNonBlank(flag, value);
   if (value.length > MAX_USERNAME_LENGTH) {
     const shown = `${escapeControl(value.slice(0, 40))}…`;
-    throw flagMessages.createError('error.TooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1);
+    throw usageError(flagMessages.createError('error.TooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
   }
   return value;
 }
@@ -31,7 +41,7 @@ export function requireUsername(flag: string, value: string): string {
 /** -b/--on-behalf-of values: comma- or space-separated usernames or aliases; blank or only separators is an error. */
 export function requireUsernameList(flag: string, value: string): string {
   const names = value.split(/[\s,]+/).filter((v) => v.length > 0);
-  if (names.length === 0) throw flagMessages.createError('error.Blank', [flag], [], 1);
+  if (names.length === 0) throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
   names.forEach((name) => requireUsername(flag, name));
   return value;
 }
