@@ -1,6 +1,50 @@
-import { ConfigAggregator, type Messages, OrgConfigProperties, StateAggregator } from '@salesforce/core';
+import { ConfigAggregator, Messages, OrgConfigProperties, StateAggregator } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
+import { escapeControl } from './cli/command-line.js';
 import { CONNECT_MODES } from './connection/state.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const flagMessages = Messages.loadMessages('plugin-oncehub', 'flags');
+
+/** Salesforce's limit on a username (User.Username is 80 characters). */
+export const MAX_USERNAME_LENGTH = 80;
+
+/**
+ * An empty or blank value is an error, never "not given": `-b "$UNSET"` in a script must not fall back to a default
+ * user in production. Exit code 1, like every other usage error of the plugin.
+ */
+export function requireNonBlank(flag: string, value: string): string {
+  if (value.trim() === '') throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  return value;
+}
+
+/**
+ * oclif stamps an error thrown by a flag's parse with sf's exit code for failed flag parsing (`error.oclif = { exit:
+ * 2 }`, @oclif/core parser/parse.js), which sf-plugins-core then prefers to the error's own exitCode. The plugin's
+ * contract is exit 1 for these errors, so the stamp is fixed to 1.
+ */
+function usageError<T extends Error>(err: T): T {
+  Object.defineProperty(err, 'oclif', { get: () => ({ exit: 1 }), set: () => {}, enumerable: false, configurable: false });
+  return err;
+}
+
+/** A username (or alias) typed for a flag: not blank, at most 80 characters; checked before any request. */
+export function requireUsername(flag: string, value: string): string {
+  requireNonBlank(flag, value);
+  if (value.length > MAX_USERNAME_LENGTH) {
+    const shown = `${escapeControl(value.slice(0, 40))}…`;
+    throw usageError(flagMessages.createError('error.TooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
+  }
+  return value;
+}
+
+/** -b/--on-behalf-of values: comma- or space-separated usernames or aliases; blank or only separators is an error. */
+export function requireUsernameList(flag: string, value: string): string {
+  const names = value.split(/[\s,]+/).filter((v) => v.length > 0);
+  if (names.length === 0) throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  names.forEach((name) => requireUsername(flag, name));
+  return value;
+}
 
 /**
  * The flags several commands share (--api-user, --mode, --sandbox/--production), declared once. Each command passes
@@ -12,6 +56,33 @@ export const apiUserFlag = (messages: Messages<string>) =>
   Flags.string({
     summary: messages.getMessage('flags.api-user.summary'),
     description: messages.getMessage('flags.api-user.description'),
+    parse: (input) => Promise.resolve(input).then((value) => requireUsername('--api-user', value)),
+  });
+
+/** --config: the setup file (JSON or YAML); a blank value is an error. */
+export const configFlag = (messages: Messages<string>) =>
+  Flags.string({
+    summary: messages.getMessage('flags.config.summary'),
+    description: messages.getMessage('flags.config.description'),
+    parse: (input) => Promise.resolve(input).then((value) => requireNonBlank('--config', value)),
+  });
+
+/** -b/--on-behalf-of (repeatable, comma- or space-separated): blank values are an error, usernames ≤ 80 characters. */
+export const onBehalfOfFlag = (messages: Messages<string>) =>
+  Flags.string({
+    char: 'b',
+    multiple: true,
+    summary: messages.getMessage('flags.on-behalf-of.summary'),
+    description: messages.getMessage('flags.on-behalf-of.description'),
+    parse: (input) => Promise.resolve(input).then((value) => requireUsernameList('--on-behalf-of', value)),
+  });
+
+/** --layout (repeatable): a blank value is an error. */
+export const layoutFlag = (messages: Messages<string>) =>
+  Flags.string({
+    multiple: true,
+    summary: messages.getMessage('flags.layout.summary'),
+    parse: (input) => Promise.resolve(input).then((value) => requireNonBlank('--layout', value)),
   });
 
 const modeSpec = (messages: Messages<string>) => ({

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { orgFlagDefaultHelp, targetOrgFlag } from '../../lib/flags.js';
+import { configFlag, orgFlagDefaultHelp, targetOrgFlag } from '../../lib/flags.js';
 import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
 import { sameId } from '../../lib/connection/state.js';
 import { type CompareResult, describeOrg, runCompare } from '../../lib/compare/run.js';
@@ -29,10 +29,7 @@ export default class Compare extends SfCommand<CompareResult> {
     }),
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
-    config: Flags.string({
-      summary: messages.getMessage('flags.config.summary'),
-      description: messages.getMessage('flags.config.description'),
-    }),
+    config: configFlag(messages),
   };
 
   public async run(): Promise<CompareResult> {

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
 import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
 import { resultFormatInArgv } from '../../lib/doctor/argv.js';
-import { apiUserFlag, modeFlag, targetOrgFlag } from '../../lib/flags.js';
+import { apiUserFlag, configFlag, modeFlag, targetOrgFlag } from '../../lib/flags.js';
 import { writeJunitReport } from '../../lib/doctor/junit.js';
 import { markdownReport, writeMarkdownReport } from '../../lib/doctor/markdown.js';
 import { renderReport } from '../../lib/doctor/render.js';
@@ -29,10 +29,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
     'api-version': Flags.orgApiVersion(),
     'api-user': apiUserFlag(messages),
     mode: modeFlag(messages),
-    config: Flags.string({
-      summary: messages.getMessage('flags.config.summary'),
-      description: messages.getMessage('flags.config.description'),
-    }),
+    config: configFlag(messages),
     'result-format': Flags.option({
       char: 'r',
       summary: messages.getMessage('flags.result-format.summary'),

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
 import type { Check } from '../../lib/checks.js';
 import { checksTable, environmentFromFlags, explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
-import { apiUserFlag, environmentFlags, modeFlag, targetOrgFlag } from '../../lib/flags.js';
+import { apiUserFlag, configFlag, environmentFlags, modeFlag, targetOrgFlag } from '../../lib/flags.js';
 import { renderReport } from '../../lib/doctor/render.js';
 import { runDoctor } from '../../lib/doctor/run.js';
 import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
@@ -29,7 +29,7 @@ export default class Setup extends SfCommand<SetupResult> {
   public static readonly flags = {
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
-    config: Flags.string({ summary: messages.getMessage('flags.config.summary'), description: messages.getMessage('flags.config.description') }),
+    config: configFlag(messages),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), description: messages.getMessage('flags.dry-run.description') }),
     'no-prompt': Flags.boolean({
       char: 'p',

@@ -6,6 +6,7 @@ import { MARKS } from '../doctor/render.js';
 import type { DoctorReport, PhaseId } from '../doctor/report.js';
 import { runDoctor } from '../doctor/run.js';
 import { checkDifferences, isReady, isWorse, type SchemaIssue, type SchemaSeverity, schemaDifferences } from './diff.js';
+import { quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.compare');
@@ -57,7 +58,7 @@ export async function runCompare(
       item: `${d.title} (${d.id})`,
       source: statusText(d.source),
       target: statusText(d.target),
-      todo: isWorse(d) ? d.fix ?? messages.getMessage('todo.rerunDoctor', [result.target.alias]) : messages.getMessage('todo.nothing'),
+      todo: isWorse(d) ? d.fix ?? messages.getMessage('todo.rerunDoctor', [quoteArg(result.target.alias)]) : messages.getMessage('todo.nothing'),
     })),
     ...schema.map((d) => ({
       item: `${d.object}.${d.field}: ${messages.getMessage(`issue.${d.issue}`)}${d.severity === 'warning' ? ` (${messages.getMessage('severity.warning')})` : ''}`,

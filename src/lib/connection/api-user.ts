@@ -8,6 +8,7 @@ import {
   OBJECTS_FOR_ADVANCED_MODE,
 } from './api-user-facts.js';
 import type { ConnectMode } from './state.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 export type { ApiUserFacts, OrgFacts } from './api-user-facts.js';
 
@@ -106,7 +107,7 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
     'edit-events': permission('edit-events', 'editEvent'),
     'object-access': () => {
       if (user.objectAccessSource === 'unreadable') {
-        return skip('object-access', title('object-access'), messages.getMessage('object-access.unreadable', [user.username, user.username]));
+        return skip('object-access', title('object-access'), messages.getMessage('object-access.unreadable', [escapeControl(user.username), quoteArg(user.username)]));
       }
       const missing = OBJECTS_FOR_ADVANCED_MODE.flatMap((object) => {
         const lacking = ACCESS_KINDS.filter((k) => !user.objectAccess[object][k]);
@@ -144,7 +145,7 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
 export function judgeApiRefused(username: string, mode: ConnectMode, errorCode = 'API_DISABLED_FOR_ORG'): Check[] {
   return apiUserCheckIds(mode).map((id) =>
     id === 'api-enabled'
-      ? fail(id, title(id), messages.getMessage('api-enabled.refused', [username, errorCode]), messages.getMessage('api-enabled.refused.fix', [username]))
-      : skip(id, title(id), messages.getMessage('not-checked.api-refused', [username, username]))
+      ? fail(id, title(id), messages.getMessage('api-enabled.refused', [username, errorCode]), messages.getMessage('api-enabled.refused.fix', [quoteArg(username)]))
+      : skip(id, title(id), messages.getMessage('not-checked.api-refused', [escapeControl(username), quoteArg(username)]))
   );
 }

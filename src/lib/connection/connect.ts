@@ -6,6 +6,7 @@ import { sendComposite } from '../org/requests.js';
 import { type ApiUserFacts, apiUserRequests, objectDescribeRequests, type OrgFacts, parseApiUserFacts, parseOrgFacts } from './api-user-facts.js';
 import { judgeApiRefused, judgeApiUser } from './api-user.js';
 import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection, sameId } from './state.js';
+import { escapeControl, quoteArg, sfCommand } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
@@ -72,8 +73,8 @@ export function assertApiUser(target: ConnectTarget, expected: string | undefine
   if (expected === undefined || sameUsername(expected, target.username)) return;
   throw messages.createError(
     'error.ApiUserMismatch',
-    [target.alias, target.username, expected],
-    [expected, expected]
+    [escapeControl(target.alias), escapeControl(target.username), escapeControl(expected)],
+    [escapeControl(expected), quoteArg(expected)]
   );
 }
 
@@ -89,7 +90,7 @@ export function assertEnvironment(
   const suggestedAlias = `oncehub-${expected}`;
   throw messages.createError(
     key,
-    [target.alias, orgName || target.orgId],
+    [escapeControl(target.alias), escapeControl(orgName || target.orgId)],
     [loginUrlOf(expected), suggestedAlias, suggestedAlias, `--${expected}`]
   );
 }
@@ -207,8 +208,8 @@ export const checksTable = (checks: readonly Check[]) => ({
 
 /** The command that retries this connect, with the flags that matter. */
 export function retryCommand(result: Pick<ConnectResult, 'alias' | 'environment' | 'mode'>): string {
-  const mode = result.mode === 'standard' ? '' : ` --mode ${result.mode}`;
-  return `sf oncehub connect --target-org ${result.alias} --${result.environment}${mode}`;
+  const mode = result.mode === 'standard' ? [] : ['--mode', result.mode];
+  return sfCommand('oncehub', 'connect', '--target-org', result.alias, `--${result.environment}`, ...mode);
 }
 
 /**
@@ -252,7 +253,7 @@ export function explainOrgFlagError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const unknownOrg = /No authorization information found for (.+)\.$/m.exec(err.message);
   if (err.name === 'NamedOrgNotFoundError' && unknownOrg) {
-    const explained = messages.createError('error.UnknownOrg', [unknownOrg[1]], [unknownOrg[1]]);
+    const explained = messages.createError('error.UnknownOrg', [escapeControl(unknownOrg[1])], [quoteArg(unknownOrg[1])]);
     // Keep sf's own "Did you mean …?" suggestion first: a typo is the likeliest cause.
     const suggestions = err instanceof SfError ? err.actions ?? [] : [];
     explained.actions = [...suggestions, ...(explained.actions ?? [])];

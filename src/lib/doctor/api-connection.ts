@@ -6,6 +6,7 @@ import { checkMessages as messages, checkTitle, skipAll, unreadableCheck } from 
 import type { Fetched } from '../fetched.js';
 import type { ApiBlocked, DoctorFacts, DoctorTarget } from './facts.js';
 import type { OrgFacts } from '../connection/api-user-facts.js';
+import { commandLine, escapeControl, quoteArg, sfCommand } from '../cli/command-line.js';
 
 /**
  * Phase 1 in the doctor: `api-access` (the edition has the API), the API-user checks of the mode (from
@@ -32,7 +33,7 @@ export function judgeApiAccess(org: Fetched<OrgFacts>, refusedUser: string | fal
       id,
       checkTitle(id),
       messages.getMessage('api-access.disabled', [refusedUser, refusedUser]),
-      messages.getMessage('api-access.disabled.fix', [refusedUser])
+      messages.getMessage('api-access.disabled.fix', [quoteArg(refusedUser)])
     );
   }
   if (!org.ok) return unreadableCheck(id, messages.getMessage('api-access.what'), org);
@@ -81,10 +82,12 @@ export function judgeRecordedConnection(record: ConnectionRecord | undefined, ct
 
 /** The command that records the checked user as the API user: `connect` validates the user sf is logged in as. */
 export function connectCommandFor(facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string {
-  const mode = facts.mode === 'standard' ? '' : ` --mode ${facts.mode}`;
-  if (sameUsername(facts.apiUser.username, facts.target.username)) return `sf oncehub connect -o ${facts.target.alias}${mode}`;
-  if (facts.apiUser.localAlias) return `sf oncehub connect -o ${facts.apiUser.localAlias}${mode}`;
-  return messages.getMessage('recorded-connection.loginFirst', [facts.apiUser.username, mode]);
+  const modeFlags = facts.mode === 'standard' ? [] : ['--mode', facts.mode];
+  const connect = (alias: string): string => sfCommand('oncehub', 'connect', '-o', alias, ...modeFlags);
+  if (sameUsername(facts.apiUser.username, facts.target.username)) return connect(facts.target.alias);
+  if (facts.apiUser.localAlias) return connect(facts.apiUser.localAlias);
+  const mode = modeFlags.length ? ` ${commandLine(modeFlags)}` : '';
+  return messages.getMessage('recorded-connection.loginFirst', [escapeControl(facts.apiUser.username), mode]);
 }
 
 export const environmentOfFacts = (facts: Pick<DoctorFacts, 'org' | 'target'>): Environment | undefined =>

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { environmentOf } from '../connection/connect.js';
+import { escapeControl } from '../cli/command-line.js';
 import { writeFileSafely } from '../files.js';
 import type { DoctorFacts } from './facts.js';
 import { fixesInOrder, MARKS } from './render.js';
@@ -19,12 +20,14 @@ export const MARKDOWN_FILE_NAME = 'oncehub-doctor.md';
 /**
  * Text placed in Markdown: a `|` would end a table cell and a newline the row; `<…>` (as in `-o <alias>`) would be
  * read as an HTML tag and vanish; `*`, `` ` ``, `[` would start emphasis, code or links. Underscores stay: inside
- * a word (Region__c) GFM never reads them as emphasis.
+ * a word (Region__c) GFM never reads them as emphasis. Control characters are shown as escapes (`\\e`, `\\u202e`).
  */
 export function escapeMarkdown(text: string): string {
+  // Control characters (a lone \r, ESC, bidi overrides) become visible escapes, whose backslash is escaped in turn.
   return text
-    .replace(/[\\|<>*`[\]]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, '<br>');
+    .split(/\r?\n/)
+    .map((line) => escapeControl(line).replace(/[\\|<>*`[\]]/g, (c) => `\\${c}`))
+    .join('<br>');
 }
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;

@@ -3,6 +3,7 @@ import type { CheckStatus } from '../checks.js';
 import { environmentOf } from '../connection/connect.js';
 import type { DoctorFacts } from './facts.js';
 import type { DoctorReport } from './report.js';
+import { escapeControl } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.doctor');
@@ -21,16 +22,19 @@ export function fixesInOrder(report: DoctorReport): Array<{ status: CheckStatus;
     .map((check) => ({ status: check.status, fix: check.fix! }));
 }
 
+/** Text for the terminal: its lines kept, control characters inside them (ESC, a lone CR, bidi overrides) escaped. */
+export const shown = (text: string): string => text.split('\n').map(escapeControl).join('\n');
+
 export function renderReport(report: DoctorReport, facts: Pick<DoctorFacts, 'target' | 'apiUser' | 'mode'>): string[] {
   const { org } = report;
   const lines = [
-    messages.getMessage('info.header', [org.name || facts.target.alias, org.id, environmentOf(org), org.edition || '?']),
-    messages.getMessage('info.apiUser', [facts.apiUser.username, messages.getMessage(`info.source.${facts.apiUser.source}`), facts.mode]),
+    messages.getMessage('info.header', [escapeControl(org.name || facts.target.alias), org.id, environmentOf(org), escapeControl(org.edition || '?')]),
+    messages.getMessage('info.apiUser', [escapeControl(facts.apiUser.username), messages.getMessage(`info.source.${facts.apiUser.source}`), facts.mode]),
     '',
   ];
   for (const phase of report.phases) {
-    lines.push(`${MARKS[phase.status]} ${phase.title}`);
-    for (const check of phase.checks) lines.push(`    ${MARKS[check.status]} ${check.title}: ${check.message}`);
+    lines.push(`${MARKS[phase.status]} ${shown(phase.title)}`);
+    for (const check of phase.checks) lines.push(`    ${MARKS[check.status]} ${shown(check.title)}: ${shown(check.message)}`);
   }
   const { summary, progress } = report;
   lines.push(
@@ -41,7 +45,7 @@ export function renderReport(report: DoctorReport, facts: Pick<DoctorFacts, 'tar
   const fixes = fixesInOrder(report);
   if (fixes.length > 0) {
     lines.push('', messages.getMessage('info.fixes'));
-    fixes.forEach(({ status, fix }, i) => lines.push(`  ${i + 1}. ${MARKS[status]} ${fix}`));
+    fixes.forEach(({ status, fix }, i) => lines.push(`  ${i + 1}. ${MARKS[status]} ${shown(fix)}`));
   }
   return lines;
 }

@@ -25,6 +25,7 @@ import {
   usersByUsernameQuery,
 } from './permset.js';
 import { sameId } from '../connection/state.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'installation');
@@ -375,8 +376,8 @@ export async function assignPermissionSet(
   const permissionSet = facts.permissionSet;
   if (!permissionSet) {
     throw options.permsetName
-      ? commandMessages.createError('error.PermsetNotFound', [options.permsetName, alias], [alias])
-      : commandMessages.createError('error.PackageNotInstalled', [alias], [alias]);
+      ? commandMessages.createError('error.PermsetNotFound', [escapeControl(options.permsetName), escapeControl(alias)], [quoteArg(alias)])
+      : commandMessages.createError('error.PackageNotInstalled', [escapeControl(alias)], [quoteArg(alias)]);
   }
   const { toInsert, outcome } = planAssignments(options.usernames, facts);
   const result: PermsetAssignResult = { permissionSet: permissionSetView(permissionSet), ...outcome };

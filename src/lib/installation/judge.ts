@@ -2,6 +2,7 @@ import { Messages } from '@salesforce/core';
 import { type Check, fail, pass, skip, warn } from '../checks.js';
 import type { PackageDetection } from './package.js';
 import type { OncehubPermissionSet } from './permset.js';
+import { quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'installation');
@@ -39,9 +40,9 @@ export function judgePackage(pkg: PackageDetection, ctx: InstallationContext): C
     case 'installed':
       return pass(id, title(id), text(`${id}.pass`, [pkg.name, pkg.version]));
     case 'unreadable':
-      return warn(id, title(id), text(`${id}.unreadable`, [pkg.reason]), text(`${id}.unreadable.fix`, [ctx.alias]));
+      return warn(id, title(id), text(`${id}.unreadable`, [pkg.reason]), text(`${id}.unreadable.fix`, [quoteArg(ctx.alias)]));
     case 'missing':
-      return fail(id, title(id), text(`${id}.fail`), text(`${id}.fix`, [ctx.alias]));
+      return fail(id, title(id), text(`${id}.fail`), text(`${id}.fix`, [quoteArg(ctx.alias)]));
   }
 }
 
@@ -59,12 +60,12 @@ export function judgePermissionSet(facts: InstallationFacts, ctx: InstallationCo
     return warn(id, title(id), text(`${id}.group-status`, [ctx.apiUsername, permissionSet.label, group, status]), text(`${id}.group-status.fix`, [group, ctx.alias, ctx.apiUsername]));
   }
   if (permissionSet) {
-    return fail(id, title(id), text(`${id}.fail`, [ctx.apiUsername, permissionSet.label]), text(`${id}.fix`, [ctx.alias, ctx.apiUsername]));
+    return fail(id, title(id), text(`${id}.fail`, [ctx.apiUsername, permissionSet.label]), text(`${id}.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
   }
   if (facts.package.status === 'missing') {
-    return fail(id, title(id), text(`${id}.no-package`), text(`${id}.no-package.fix`, [ctx.alias, ctx.apiUsername]));
+    return fail(id, title(id), text(`${id}.no-package`), text(`${id}.no-package.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
   }
-  return fail(id, title(id), text(`${id}.not-found`), text(`${id}.not-found.fix`, [ctx.alias, ctx.apiUsername]));
+  return fail(id, title(id), text(`${id}.not-found`), text(`${id}.not-found.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
 }
 
 export function judgeLayouts(facts: InstallationFacts, ctx: InstallationContext): Check {
@@ -75,7 +76,7 @@ export function judgeLayouts(facts: InstallationFacts, ctx: InstallationContext)
   const gaps = facts.layouts.filter((l) => l.missing.length > 0);
   if (gaps.length === 0) return pass(id, title(id), text(`${id}.pass`, [facts.layouts.length]));
   const list = gaps.map((l) => `"${l.name}" (${l.missing.join(', ')})`).join('; ');
-  return warn(id, title(id), text(`${id}.warn`, [gaps.length, facts.layouts.length, list]), text(`${id}.fix`, [ctx.alias]));
+  return warn(id, title(id), text(`${id}.warn`, [gaps.length, facts.layouts.length, list]), text(`${id}.fix`, [quoteArg(ctx.alias)]));
 }
 
 /** The three Installation checks, in order. Pure: same facts, same checks. */

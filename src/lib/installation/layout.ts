@@ -5,6 +5,7 @@ import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/
 import { batches, listMetadata, type MetadataError, type MetadataFileProperties, readMetadata, updateMetadata } from '../org/metadata.js';
 import { orderByWsdl, WsdlOrderError } from '../org/metadata-order.js';
 import { dataPath, expectObject, getRequest, queryAll, readResource, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -364,7 +365,7 @@ export async function addLayoutFields(
 ): Promise<AddLayoutFieldsOutcome> {
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
-  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), alias], [alias]);
+  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), escapeControl(alias)], [quoteArg(alias)]);
   const { selected, unknown } = selectLayouts(facts.layouts, options.layouts);
   if (unknown.length > 0) {
     const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');

@@ -3,6 +3,7 @@ import { checkMessages as messages, checkTitle } from '../check-text.js';
 import type { Fetched } from '../fetched.js';
 import { findField, type ObjectFields, requiredFields, unsupportedTypeOf, valueProblem, type ValueProblem } from '../validation/fields.js';
 import { type BookingObject, type FieldMappingEntry, parseFieldRef, type SetupFile } from './setup-file.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 /**
  * Phase 4, `mapping`: each `fieldMapping` entry of the setup file checked against the org's describe (product.md
@@ -69,6 +70,6 @@ export function judgeFieldMapping(
   if (problems.length === 0) return pass(ID, checkTitle(ID), messages.getMessage('mapping.pass', [entries.length]));
   const objects = [...new Set(entries.map((e) => parseFieldRef(e.to).object))];
   const message = messages.getMessage('mapping.problems', [entries.length, problems.map((p) => p.text).join('; ')]);
-  const fix = messages.getMessage('mapping.fix', [ctx.configPath, objects[0], ctx.alias]);
+  const fix = messages.getMessage('mapping.fix', [escapeControl(ctx.configPath), quoteArg(objects[0]), quoteArg(ctx.alias)]);
   return problems.some((p) => p.blocking) ? fail(ID, checkTitle(ID), message, fix) : warn(ID, checkTitle(ID), message, fix);
 }

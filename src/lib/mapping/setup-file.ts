@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Messages } from '@salesforce/core';
@@ -94,7 +94,11 @@ function describeError(error: ErrorObject): string {
         String(params.propertyName),
       ])}`;
     case 'pattern':
+      // "\S": a username that is only spaces is as empty as "" (and reported once with it).
+      if (parent.pattern === '\\S') return `${path}: ${messages.getMessage('schema.minLength')}`;
       return `${path}: ${messages.getMessage('schema.fieldRef', [String(error.data)])}`;
+    case 'maxLength':
+      return `${path}: ${messages.getMessage('schema.maxLength', [String(params.limit)])}`;
     case 'uniqueItems': {
       const items = error.data as unknown[];
       return `${path}: ${messages.getMessage('schema.uniqueItems', [String(items[Number(params.i)])])}`;
@@ -147,14 +151,44 @@ export async function validateSetupFile(document: unknown, path: string): Promis
   throw messages.createError('error.Invalid', [path, lines.join('\n')], [fileURLToPath(SCHEMA_URL)]);
 }
 
-/** Reads, parses and validates a setup file (JSON, or YAML for .yaml/.yml). Errors are SfErrors with actions. */
-export async function loadSetupFile(path: string): Promise<SetupFile> {
-  let text: string;
+/** A setup file is a few kilobytes; anything over 1 MB is refused before it is parsed or sent anywhere. */
+export const MAX_SETUP_FILE_BYTES = 1024 * 1024;
+
+/** The file's bytes, at most MAX_SETUP_FILE_BYTES (read in chunks, so a FIFO or a growing file is bounded too). */
+async function readBounded(path: string): Promise<Buffer | 'too-large'> {
+  const handle = await open(resolve(path), 'r');
   try {
-    text = await readFile(resolve(path), 'utf8');
+    const { size } = await handle.stat();
+    if (size > MAX_SETUP_FILE_BYTES) return 'too-large';
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_SETUP_FILE_BYTES) return 'too-large';
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads, parses and validates a setup file (JSON, or YAML for .yaml/.yml). Errors are SfErrors with actions. A file
+ * over 1 MB is refused unread; a UTF-8 byte-order mark (as some Windows editors write) is ignored.
+ */
+export async function loadSetupFile(path: string): Promise<SetupFile> {
+  let bytes: Buffer | 'too-large';
+  try {
+    bytes = await readBounded(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
     throw messages.createError('error.Unreadable', [path, code === 'ENOENT' ? 'no such file' : code]);
   }
+  if (bytes === 'too-large') throw messages.createError('error.TooLarge', [path, MAX_SETUP_FILE_BYTES / 1024 / 1024]);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   return validateSetupFile(await parseText(path, text), path);
 }

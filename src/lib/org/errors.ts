@@ -1,4 +1,5 @@
 import { Messages, SfError } from '@salesforce/core';
+import { quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'org-errors');
@@ -121,31 +122,31 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
 
   switch (orgLevelFailure(err)) {
     case 'SessionRefused':
-      return messages.createError('error.SessionRefused', [who], [ctx.alias || ctx.username, ctx.username], err as Error);
+      return messages.createError('error.SessionRefused', [who], [quoteArg(ctx.alias || ctx.username), quoteArg(ctx.username)], err as Error);
     case 'ApiDisabledForOrg':
-      return messages.createError('error.ApiDisabledForOrg', [who], [ctx.username]);
+      return messages.createError('error.ApiDisabledForOrg', [who], [quoteArg(ctx.username)]);
     case 'ApiDisabledForUser':
-      return messages.createError('error.ApiDisabledForUser', [ctx.username], [ctx.username]);
+      return messages.createError('error.ApiDisabledForUser', [ctx.username], [quoteArg(ctx.username)]);
     case 'RequestLimitExceeded':
-      return messages.createError('error.RequestLimitExceeded', [who], [who]);
+      return messages.createError('error.RequestLimitExceeded', [who], [quoteArg(who)]);
     case 'HtmlPage':
-      return messages.createError('error.HtmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [who]);
+      return messages.createError('error.HtmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [quoteArg(who)]);
     case 'MalformedResponse':
       return messages.createError('error.MalformedResponse', [message], []);
     case 'ServerUnavailable':
-      return messages.createError('error.ServerUnavailable', [serverFailureText(code, errorIdOf(message))], [who]);
+      return messages.createError('error.ServerUnavailable', [serverFailureText(code, errorIdOf(message))], [quoteArg(who)]);
     case 'WriteOutcomeUnknown': {
       const { serverCode, errorId } = err as { serverCode?: string; errorId?: string };
-      return messages.createError('error.WriteOutcomeUnknown', [ctx.instanceUrl, serverFailureText(serverCode ?? code, errorId)], [who]);
+      return messages.createError('error.WriteOutcomeUnknown', [ctx.instanceUrl, serverFailureText(serverCode ?? code, errorId)], [quoteArg(who)]);
     }
     case 'ApiVersionNotServed': {
       const { requested, highest } = err as { requested?: string; highest?: string };
       return messages.createError('error.ApiVersionNotServed', [requested ?? '?', ctx.instanceUrl, highest ?? '?'], [highest ?? '?']);
     }
     case 'ConnectionDropped':
-      return messages.createError('error.ConnectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [who]);
+      return messages.createError('error.ConnectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
     case 'Unreachable':
-      return messages.createError('error.Unreachable', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [who]);
+      return messages.createError('error.Unreachable', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
     case undefined:
       break;
   }

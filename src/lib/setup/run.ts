@@ -16,6 +16,7 @@ import { loadSetupFile } from '../mapping/setup-file.js';
 import { type SetupApplied, writesFailed } from './apply.js';
 import { buildPlan, orgChanges, planJson, type SetupPlan, type SetupPlanJson } from './plan.js';
 import { readPlanFacts } from './read.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup');
@@ -63,8 +64,8 @@ export async function prepareSetup(org: Org, conn: Connection, options: SetupOpt
   if (!options.apiUser && file?.apiUser && !sameUsername(file.apiUser, target.username)) {
     throw messages.createError(
       'error.SetupFileApiUser',
-      [options.configPath, file.apiUser, target.alias, target.username],
-      [file.apiUser, options.configPath]
+      [escapeControl(options.configPath ?? ''), escapeControl(file.apiUser), escapeControl(target.alias), escapeControl(target.username)],
+      [escapeControl(file.apiUser), escapeControl(options.configPath ?? '')]
     );
   }
   const recorded = await recordForOrg(target.orgId);
@@ -90,7 +91,7 @@ export function confirmation(plan: SetupPlan, options: { noPrompt: boolean; canP
 /** The error for a production plan that cannot be confirmed, naming the org and how to go on; the plan is its data. */
 export const confirmationRequired = (plan: SetupPlan, alias: string): SfError =>
   messages
-    .createError('error.ConfirmationRequired', [orgChanges(plan), plan.org.name || plan.org.id], [alias, alias])
+    .createError('error.ConfirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
     .setData(planJson(plan));
 
 /** The doctor's exit code (1 when a check fails); else 68 when a write was refused for some user or layout; else 0. */

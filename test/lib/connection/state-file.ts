@@ -1,31 +1,22 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { TestContext } from '@salesforce/core/testSetup';
-import { type ConnectionRecord, OncehubState } from '../../../src/lib/connection/state.js';
+import { type ConnectionRecord, forgetStateWarnings, statePath } from '../../../src/lib/connection/state.js';
 
 /**
- * TestContext keeps every ConfigFile in memory. The plugin's state file is what these tests are about, so let it
- * really be written (to TestContext's per-test global folder under the private TMPDIR) and read back from disk.
+ * The plugin reads and writes its state file itself (not through a ConfigFile TestContext keeps in memory), in
+ * TestContext's global folder under the private TMPDIR. TestContext's folder lives as long as the TestContext, not the
+ * test: start every test without a state file (or its lock), and with warnings about it not yet given.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export async function useRealStateFile($$: TestContext): Promise<void> {
-  const realRead = $$.stubs.configRead.wrappedMethod as (this: OncehubState, throwOnNotFound: boolean, force: boolean) => Promise<unknown>;
-  const realWrite = $$.stubs.configWrite.wrappedMethod as (this: OncehubState) => Promise<unknown>;
-  $$.configStubs.OncehubState = {
-    readFn(this: OncehubState) {
-      // force: TestContext has already marked the file as read, which would make the real read skip the disk.
-      return realRead.call(this, false, true) as never;
-    },
-    writeFn(this: OncehubState) {
-      return realWrite.call(this) as never;
-    },
-  };
-  // TestContext's folder lives as long as the TestContext, not the test: start every test without a state file.
-  await rm((await OncehubState.load()).getPath(), { force: true });
+  forgetStateWarnings();
+  await rm(statePath(), { force: true });
+  await rm(`${statePath()}.lock`, { recursive: true, force: true });
 }
 
 /** The state file's raw text, or undefined when it was never written. */
 export async function rawStateFile(): Promise<string | undefined> {
-  const path = (await OncehubState.load()).getPath();
-  return readFile(path, 'utf8').catch(() => undefined);
+  return readFile(statePath(), 'utf8').catch(() => undefined);
 }
 
 /** A recorded production connection of api@acme.example, with the fields a test cares about overridden. */

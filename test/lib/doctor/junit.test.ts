@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { escapeControl } from '../../../src/lib/cli/command-line.js';
 import { JUNIT_FILE_NAME, junitXml, writeJunitReport } from '../../../src/lib/doctor/junit.js';
 import { buildReport } from '../../../src/lib/doctor/report.js';
 import { completedFacts, fetched } from './hand-made-facts.js';
@@ -88,5 +89,52 @@ describe('doctor/junit', () => {
     }
     expect(error).to.be.instanceOf(Error);
     expect(await readdir(dir)).to.deep.equal(['file']);
+  });
+
+  describe('hostile values (issue #15)', () => {
+    // A value from a setup file or an org, as it may reach a check's text.
+    const hostile = 'api@acme.example ]]><injected/>]]><![CDATA[ x ]]> \u001b[31m red \u0000 nul \u202e rtl & <b>';
+    const hostileReport = (): typeof report => {
+      const copy = structuredClone(report);
+      const [first, second, third] = copy.phases[0].checks;
+      copy.phases[0].checks[0] = { ...first, status: 'fail', title: `T ${hostile}`, message: `M ${hostile}`, fix: `F ${hostile}` };
+      copy.phases[0].checks[1] = { ...second, status: 'warn', message: `W ${hostile}`, fix: `G ${hostile}` };
+      copy.phases[0].checks[2] = { ...third, status: 'pass', message: `P ${hostile}` };
+      return copy;
+    };
+
+    it('stays well-formed: every ]]> is escaped, no element is injected, the texts read back intact', async () => {
+      const xml = await junitXml(hostileReport());
+      expect(XMLValidator.validate(xml)).to.equal(true);
+      expect(xml).to.not.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+      const parsed = parse(xml);
+      const cases = parsed.testsuites.testsuite[0].testcase;
+      const shown = 'api@acme.example ]]><injected/>]]><![CDATA[ x ]]> \\e[31m red \\x00 nul \\u202e rtl & <b>';
+      expect(cases[0]['@_name']).to.equal(`T ${shown} (${report.phases[0].checks[0].id})`);
+      expect(cases[0].failure?.['@_message']).to.equal(`M ${shown}`);
+      expect(cases[0].failure?.['#text']).to.equal(`Fix: F ${shown}`);
+      expect(cases[1]['system-out']).to.equal(`Warning: W ${shown}\nFix: G ${shown}`);
+      expect(cases[2]['system-out']).to.equal(`P ${shown}`);
+      expect(cases.map((c) => Object.keys(c).filter((k) => !k.startsWith('@_')))).to.not.deep.include(['injected']);
+    });
+
+    it('property: any text placed in a check reads back from the XML as its escaped form', async () => {
+      const { default: fc } = await import('fast-check');
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom(']]>', ']]]]>', '<x/>', '&amp;', '\uE000'), async (text, piece) => {
+          const value = `${text}${piece}${text}${piece}`;
+          const copy = structuredClone(report);
+          copy.phases[0].checks[0] = { ...copy.phases[0].checks[0], status: 'pass', message: value };
+          const xml = await junitXml(copy);
+          expect(XMLValidator.validate(xml)).to.equal(true);
+          const untrimmed = new XMLParser({ trimValues: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+          const out = (untrimmed.parse(xml) as Parsed).testsuites.testsuite[0].testcase[0]['system-out'];
+          // Lines are kept; everything else that is a control character shows as its escape.
+          const expected = value.split('\n').map((line) => escapeControl(line).replaceAll('\uE000', '\\ue000')).join('\n');
+          expect(String(out ?? '')).to.equal(expected);
+        }),
+        { numRuns: 100 }
+      );
+    });
   });
 });

@@ -101,4 +101,23 @@ describe('doctor/markdown', () => {
     expect(await readFile(path, 'utf8')).to.equal('# report\n');
     expect(await readdir(dir)).to.deep.equal([MARKDOWN_FILE_NAME]);
   });
+
+  it('hostile values (issue #15): |, backticks, newlines and control characters stay inside their cell', () => {
+    const hostile = 'a | b `code` c\nd\r\ne \u001b[31m | <script> [x](y) **z**';
+    const facts = completedFacts();
+    const report = buildReport(facts);
+    const copy = structuredClone(report);
+    const first = copy.phases[0].checks[0];
+    copy.phases[0].checks[0] = { ...first, status: 'fail', title: `T ${hostile}`, message: `M ${hostile}`, fix: `F ${hostile}` };
+    const markdown = markdownReport(copy, facts);
+    const [table] = tables(markdown);
+    expect(table.header).to.have.lengthOf(3);
+    expect(table.rows.every((r) => r.length === 3)).to.equal(true);
+    expect(table.rows).to.have.lengthOf(report.phases[0].checks.length);
+    expect(table.rows[0][2]).to.equal('M a | b `code` c\nd\ne \\e[31m | <script> [x](y) **z**');
+    expect(table.rows[0][1]).to.equal(`T a | b `+'`code`'+` c\nd\ne \\e[31m | <script> [x](y) **z** (${first.id})`);
+    expect(markdown).to.not.match(/\u001b/);
+    const list = marked.lexer(markdown).filter((t): t is Tokens.List => t.type === 'list');
+    expect(plain(list.at(-1)?.items[0].tokens)).to.include('F a | b `code` c\nd\ne \\e[31m');
+  });
 });

@@ -1,10 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SfError } from '@salesforce/core';
 import { expect } from 'chai';
-import { loadSetupFile, parseFieldRef, SCHEMA_URL, validateSetupFile } from '../../../src/lib/mapping/setup-file.js';
+import { loadSetupFile, MAX_SETUP_FILE_BYTES, parseFieldRef, SCHEMA_URL, validateSetupFile } from '../../../src/lib/mapping/setup-file.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/setup/${name}`, import.meta.url));
 
@@ -165,6 +166,43 @@ describe('mapping/setup-file', () => {
       const err = await rejection(loadSetupFile(await write('broken.yml', 'mode: [standard\n')));
       expect(err.name).to.equal('NotParsableError');
       expect(err.message).to.include('is not valid YAML');
+    });
+
+    it('a file over 1 MB is refused unread (a FIFO too: the read is bounded)', async () => {
+      const huge = `{"apiUser": "api@acme.example", "bookingPageOwners": [${'"x@acme.example",'.repeat(70_000)}"y"]}`;
+      const err = await rejection(loadSetupFile(await write('huge.json', huge)));
+      expect(err.name).to.equal('TooLargeError');
+      expect(err.message).to.include('larger than 1 MB');
+      const fifo = join(folder, 'fifo.json');
+      execFileSync('mkfifo', [fifo]);
+      const writer = spawn('sh', ['-c', `head -c ${MAX_SETUP_FILE_BYTES + 10} /dev/zero > ${fifo}`]);
+      expect((await rejection(loadSetupFile(fifo))).name).to.equal('TooLargeError');
+      writer.kill();
+    });
+
+    it('exactly 1 MB is still read', async () => {
+      const file = `{"apiUser": "api@acme.example"}`;
+      const path = await write('padded.json', file + ' '.repeat(MAX_SETUP_FILE_BYTES - file.length));
+      expect(await loadSetupFile(path)).to.deep.equal({ apiUser: 'api@acme.example' });
+    });
+  });
+
+  describe('hostile values (issue #15)', () => {
+    it('a JSON file with a UTF-8 byte-order mark is read like one without', async () => {
+      const path = await write('bom.json', '\uFEFF{"apiUser": "api@acme.example", "mode": "standard"}');
+      expect(await loadSetupFile(path)).to.deep.equal({ apiUser: 'api@acme.example', mode: 'standard' });
+    });
+
+    it('a YAML file with a byte-order mark too', async () => {
+      const path = await write('bom.yaml', '\uFEFFapiUser: api@acme.example\n');
+      expect(await loadSetupFile(path)).to.deep.equal({ apiUser: 'api@acme.example' });
+    });
+
+    it('an apiUser over 80 characters, or blank, is refused before any request', async () => {
+      const long = await write('long.json', JSON.stringify({ apiUser: `${'a'.repeat(71)}@x.example`, bookingPageOwners: ['  '] }));
+      const err = await rejection(loadSetupFile(long));
+      expect(err.name).to.equal('InvalidError');
+      expect(problems(err).join('\n')).to.include('/apiUser').and.include('/bookingPageOwners/0');
     });
   });
 

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { targetOrgFlag } from '../../../lib/flags.js';
+import { layoutFlag, targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { addLayoutFields, type LayoutAddFieldsResult } from '../../../lib/installation/layout.js';
@@ -24,7 +24,7 @@ export default class LayoutAddFields extends SfCommand<LayoutAddFieldsResult> {
   public static readonly flags = {
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
-    layout: Flags.string({ multiple: true, summary: messages.getMessage('flags.layout.summary') }),
+    layout: layoutFlag(messages),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
   };
 

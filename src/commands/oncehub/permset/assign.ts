@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { targetOrgFlag } from '../../../lib/flags.js';
+import { onBehalfOfFlag, targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { recordForOrg } from '../../../lib/connection/state.js';
 import { toSfError } from '../../../lib/org/errors.js';
@@ -33,12 +33,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   public static readonly flags = {
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
-    'on-behalf-of': Flags.string({
-      char: 'b',
-      multiple: true,
-      summary: messages.getMessage('flags.on-behalf-of.summary'),
-      description: messages.getMessage('flags.on-behalf-of.description'),
-    }),
+    'on-behalf-of': onBehalfOfFlag(messages),
     'permset-name': Flags.string({ summary: messages.getMessage('flags.permset-name.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
   };

@@ -4,6 +4,7 @@ import { targetOrgFlag } from '../../../lib/flags.js';
 import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { DEFAULT_SETUP_FILE, generateSetupFile, type GenerateResult } from '../../../lib/generate/generate.js';
 import { handleInterrupts } from '../../../lib/cli/interrupt.js';
+import { quoteArg } from '../../../lib/cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.setup-file.generate');
@@ -56,7 +57,7 @@ export default class SetupFileGenerate extends SfCommand<GenerateResult> {
       ])
     );
     if (!setupFile.apiUser) this.log(messages.getMessage('info.noRecordedConnection', [target.alias]));
-    this.log(messages.getMessage('info.next', [target.alias, flags['output-file']]));
+    this.log(messages.getMessage('info.next', [quoteArg(target.alias), quoteArg(flags['output-file'])]));
     return result;
   }
 }
