@@ -30,7 +30,13 @@ export type LayoutColumn = Record<string, unknown> & { layoutItems?: LayoutItem[
 export type LayoutSection = Record<string, unknown> & { style?: string | null; layoutColumns?: LayoutColumn[] | null };
 export type LayoutMetadata = Record<string, unknown> & { layoutSections?: LayoutSection[] | null };
 
-export type LayoutFieldsPlan = { added: string[]; alreadyPresent: string[]; metadata: LayoutMetadata };
+export type LayoutFieldsPlan = {
+  added: string[];
+  alreadyPresent: string[];
+  metadata: LayoutMetadata;
+  /** The metadata as read, when fields are added (what a backup keeps). */
+  read?: LayoutMetadata;
+};
 
 type Rel = Record<string, unknown> | null | undefined;
 
@@ -89,7 +95,7 @@ export function planLayoutFields(metadata: LayoutMetadata): LayoutFieldsPlan {
   if (columns.length === 0) columns.push({ layoutItems: [] });
   const items = (columns[0].layoutItems ??= []);
   items.push(...added.map((field) => ({ behavior: 'Edit', field })));
-  return { added, alreadyPresent, metadata: next };
+  return { added, alreadyPresent, metadata: next, read: metadata };
 }
 
 /**
@@ -178,7 +184,12 @@ export type LayoutFieldsRow = {
   /** Set when the metadata could not be read, so nothing is known about its fields. */
   unreadable?: true;
 };
-export type LayoutAddFieldsResult = { layouts: LayoutFieldsRow[]; dryRun?: true };
+export type LayoutAddFieldsResult = {
+  layouts: LayoutFieldsRow[];
+  dryRun?: true;
+  /** The backup of the layouts as they were before this write (restore with `sf oncehub layout restore`). */
+  backupDir?: string;
+};
 
 export function layoutRow(layout: EventLayout, plan: LayoutPlan, writeError?: LayoutWriteError): LayoutFieldsRow {
   if ('unreadable' in plan) return { layout: layout.name, added: [], alreadyPresent: [], error: plan.unreadable, unreadable: true };
@@ -193,15 +204,29 @@ export function layoutsExitCode(rows: readonly LayoutFieldsRow[]): 0 | 1 | 68 {
 }
 
 /**
+ * Called by writeLayouts before its first write, with every layout about to be written: as read and as it will be
+ * written. The backup (backup.ts) is this hook; when it throws, nothing is written.
+ */
+export type LayoutWriteHook = (
+  writes: ReadonlyArray<{ layout: EventLayout; fullName: string; before: LayoutMetadata; written: LayoutMetadata }>
+) => Promise<void>;
+
+/**
  * The one place that writes layouts: `updateMetadata` of each changed layout, ≤ 10 per call, each sent exactly as it
  * was read with only the new items added (the call replaces the whole layout). Returns the error of each layout
- * (by id) that was refused; org-level failures are thrown.
+ * (by id) that was refused; org-level failures are thrown. `beforeWrite` (the backup) runs first, when there is a write.
  */
 export async function writeLayouts(
   conn: Connection,
-  writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata }>
+  writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata; read?: LayoutMetadata }>,
+  beforeWrite?: LayoutWriteHook
 ): Promise<Map<string, LayoutWriteError>> {
   const failures = new Map<string, LayoutWriteError>();
+  if (beforeWrite && writes.length > 0) {
+    await beforeWrite(
+      writes.map(({ layout, metadata, read }) => ({ layout, fullName: layoutFullName(layout.name), before: read ?? metadata, written: metadata }))
+    );
+  }
   for (const batch of batches(writes)) {
     const components = batch.map(({ layout, metadata }) => ({ ...metadata, fullName: layoutFullName(layout.name) }));
     try {
@@ -252,7 +277,7 @@ export type AddLayoutFieldsOutcome = {
 export async function addLayoutFields(
   conn: Connection,
   alias: string,
-  options: { layouts?: readonly string[]; dryRun: boolean }
+  options: { layouts?: readonly string[]; dryRun: boolean; beforeWrite?: LayoutWriteHook }
 ): Promise<AddLayoutFieldsOutcome> {
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
@@ -265,9 +290,9 @@ export async function addLayoutFields(
   const plans = (await readLayouts(conn, selected)).map(planLayout);
   const changes = selected.flatMap((layout, i) => {
     const change = changeOf(plans[i]);
-    return change ? [{ layout, metadata: change.metadata }] : [];
+    return change ? [{ layout, metadata: change.metadata, read: change.read }] : [];
   });
-  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
+  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes, options.beforeWrite);
   const layouts = selected.map((l, i) => layoutRow(l, plans[i], failures.get(l.id)));
   return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode: layoutsExitCode(layouts) };
 }
