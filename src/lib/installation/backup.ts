@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
+import { commandLine } from '../cli/command-line.js';
+import { writeFileSafely } from '../files.js';
 import { OncehubState } from '../connection/state.js';
+import { orderByWsdl } from '../org/metadata-order.js';
 import { toSourceXml } from './layout-xml.js';
 import type { LayoutMetadata, LayoutWriteHook } from './layout.js';
 
@@ -61,8 +64,31 @@ export const defaultBackupDir = async (orgId: string, at: Date): Promise<string>
 /** File names may not hold `/` (it is encoded in full names as %2F, but a name typed by hand may hold one). */
 const fileNameOf = (fullName: string): string => `${fullName.replace(/[/\\]/g, '_')}${BACKUP_SUFFIX}`;
 
-/** The source-format text of a layout's metadata (its keys are already in the WSDL's order as the org sent them). */
-export const layoutSource = (metadata: LayoutMetadata): string => toSourceXml('Layout', metadata);
+/** Metadata without jsforce's attribute keys (`$`) and null values, at every level. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([k, v]) => !k.startsWith('$') && v !== null && v !== undefined)
+      .map(([k, v]) => [k, plain(v)])
+  );
+}
+
+/**
+ * The source-format text of a layout's metadata, elements in the WSDL's order (orderByWsdl), so the file deploys as
+ * it is. An element the schema does not know (a newer API version's) keeps the order the org sent.
+ */
+export function layoutSource(metadata: LayoutMetadata): string {
+  const value = plain(metadata) as Record<string, unknown>;
+  let ordered: Record<string, unknown>;
+  try {
+    ordered = orderByWsdl('Layout', value);
+  } catch {
+    ordered = value;
+  }
+  return toSourceXml('Layout', ordered);
+}
 
 /**
  * Writes a backup of these layouts into `dir` (which must not exist, or be an empty folder): everything into a
@@ -87,11 +113,11 @@ export async function writeBackup(
     for (const layout of layouts) {
       const file = fileNameOf(layout.fullName);
       const writtenFile = `${WRITTEN_FOLDER}/${file}`;
-      await writeFile(join(temporary, file), layoutSource(layout.before), { flag: 'wx' });
-      await writeFile(join(temporary, writtenFile), layoutSource(layout.written), { flag: 'wx' });
+      await writeFileSafely(join(temporary, file), layoutSource(layout.before));
+      await writeFileSafely(join(temporary, writtenFile), layoutSource(layout.written));
       manifest.layouts.push({ fullName: layout.fullName, name: layout.name, file, writtenFile });
     }
-    await writeFile(join(temporary, BACKUP_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+    await writeFileSafely(join(temporary, BACKUP_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     // An empty folder given as --backup-dir is replaced by the complete backup (rmdir refuses a folder that filled meanwhile).
     if (existing) await rmdir(final);
     await rename(temporary, final);
@@ -154,7 +180,5 @@ export async function readBackup(dir: string): Promise<{ manifest: BackupManifes
 }
 
 /** The command that restores a backup (the values quoted for a POSIX shell when they are not plain words). */
-export const restoreCommand = (alias: string, dir: string): string => {
-  const q = (v: string): string => (/^[A-Za-z0-9@._:/=+-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
-  return `sf oncehub layout restore --target-org ${q(alias)} --backup-dir ${q(dir)}`;
-};
+export const restoreCommand = (alias: string, dir: string): string =>
+  commandLine(['sf', 'oncehub', 'layout', 'restore', '--target-org', alias, '--backup-dir', dir]);

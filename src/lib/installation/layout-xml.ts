@@ -6,6 +6,9 @@
  * elements in the WSDL's order).
  */
 
+/** A scalar as XML carries it: `true`, `2`, text. */
+const scalarText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v));
+
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 
 export type XmlElement = {
@@ -148,7 +151,7 @@ export function toSourceXml(type: string, value: Record<string, unknown>): strin
       lines.push(`${pad}</${name}>`);
       return;
     }
-    lines.push(`${pad}<${name}>${escapeXml(String(v))}</${name}>`);
+    lines.push(`${pad}<${name}>${escapeXml(scalarText(v))}</${name}>`);
   };
   for (const [k, v] of Object.entries(value)) {
     if (k === 'fullName' || k.startsWith('$')) continue;
@@ -183,7 +186,7 @@ export function canonicalMetadata(value: unknown): unknown {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return entries.length === 0 ? undefined : Object.fromEntries(entries);
   }
-  const s = String(value);
+  const s = scalarText(value);
   return s === '' ? undefined : s;
 }
 

@@ -3,9 +3,11 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfProject } from '@salesforce/core';
 import { type Check, pass, skip, warn } from '../checks.js';
-import { writeFileAtomically } from '../files.js';
+import { commandLine } from '../cli/command-line.js';
+import { writeFileSafely } from '../files.js';
+import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/layout-names.js';
 import { addFieldsToLayoutFile, fieldsInLayout } from './layout-file-edit.js';
-import { type EventLayout, layoutFullName, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
+import { type EventLayout, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -65,33 +67,17 @@ export async function findLayoutFiles(dir: string): Promise<LayoutFile[]> {
   return found;
 }
 
+/** A layout's Metadata API full name: as the org gave it when known, else from its name (encoded, salesforce-api §3.12). */
+export const fullNameOfLayout = (layout: { name: string; fullName?: string }): string => layout.fullName ?? metadataFullName('Event', layout.name);
+
 /**
- * The object and the plain layout name (as Setup shows it) of a full name: the name part without the namespace
- * (`ns__` — a literal double underscore only ever separates it, since one in a name is encoded as `%5F%5F`) and
- * percent-decoded.
+ * Whether a file stands for this Event layout: by full name, else by object and decoded name (a file retrieved before
+ * the package was namespaced, or named by hand with another spelling of the same name, still matches).
  */
-function layoutKey(fullName: string): { object: string; name: string } | undefined {
-  const dash = fullName.indexOf('-');
-  if (dash <= 0) return undefined;
-  const part = fullName.slice(dash + 1).replace(/^[A-Za-z][A-Za-z0-9]*__(?!c$)/, '');
-  let name: string;
-  try {
-    name = decodeURIComponent(part);
-  } catch {
-    name = part;
-  }
-  return { object: fullName.slice(0, dash).toLowerCase(), name: name.toLowerCase() };
-}
-
-/** A layout's Metadata API full name: as the org gave it when known, else from its name. */
-export const fullNameOfLayout = (layout: { name: string; fullName?: string }): string => layout.fullName ?? layoutFullName(layout.name);
-
-/** Whether a file stands for this Event layout: by full name, else by object and decoded name. */
 export function fileMatches(file: LayoutFile, layout: { name: string; fullName?: string }): boolean {
-  const fullName = fullNameOfLayout(layout);
-  if (file.fullName === fullName) return true;
-  const key = layoutKey(file.fullName);
-  return key !== undefined && key.object === 'event' && key.name === layout.name.toLowerCase();
+  if (file.fullName === fullNameOfLayout(layout)) return true;
+  const parsed = parseLayoutFullName(file.fullName);
+  return parsed.object.toLowerCase() === 'event' && parsed.name.toLowerCase() === layout.name.toLowerCase();
 }
 
 export type SourceLayoutRow = { layout: string; file: string; added: string[]; alreadyPresent: string[]; error?: { errorCode: string; message: string } };
@@ -132,7 +118,7 @@ export async function planSourceEdits(
 }
 
 /** The command that retrieves a layout into the project. */
-export const retrieveCommand = (fullName: string): string => `sf project retrieve start -m "Layout:${fullName}"`;
+export const retrieveCommand = (fullName: string): string => commandLine(['sf', 'project', 'retrieve', 'start', '-m', `Layout:${fullName}`]);
 
 const inside = (dir: string, path: string): boolean => {
   const rel = relative(resolve(dir), resolve(path));
@@ -170,7 +156,8 @@ export async function addLayoutFieldsToSource(
     if (!edit.after || options.dryRun) continue;
     if (!dirs.some((d) => inside(d, edit.file.path))) continue;
     try {
-      await writeFileAtomically(edit.file.path, edit.after);
+      // The file exists and is a regular file (symlinks are never followed): replaced atomically, never through a link.
+      await writeFileSafely(edit.file.path, edit.after, { overwrite: true });
     } catch (err) {
       edit.row = { ...edit.row, added: [], error: { errorCode: 'WRITE_FAILED', message: err instanceof Error ? err.message : String(err) } };
     }
@@ -247,6 +234,6 @@ export function judgeSourceLayouts(facts: SourceLayoutFacts | undefined, ctx: { 
   const gaps = facts.files.filter((f) => f.missing.length > 0);
   if (gaps.length === 0) return pass(id, title, checkMessages.getMessage(`${id}.pass`, [facts.files.length]));
   const list = gaps.map((f) => `${f.file} (${f.missing.join(', ')})`).join('; ');
-  const dirs = facts.packageDirs.map((d) => `--source-dir ${/^[A-Za-z0-9@._:/=+-]+$/.test(d) ? d : `'${d.replace(/'/g, "'\\''")}'`}`).join(' ');
-  return warn(id, title, checkMessages.getMessage(`${id}.warn`, [gaps.length, facts.files.length, list]), checkMessages.getMessage(`${id}.fix`, [ctx.alias, dirs]));
+  const fix = commandLine(['sf', 'oncehub', 'layout', 'add-fields', '--target-org', ctx.alias, ...facts.packageDirs.flatMap((d) => ['--source-dir', d])]);
+  return warn(id, title, checkMessages.getMessage(`${id}.warn`, [gaps.length, facts.files.length, list]), fix);
 }
