@@ -29,7 +29,6 @@ function addedLines(before: string, after: string): string[] {
 }
 
 const check = (run: SfResult, id: string): { status: string; message: string; fix?: string } =>
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access
   (run.json?.result?.phases ?? []).flatMap((p: { checks: unknown[] }) => p.checks).find((c: { id: string }) => c.id === id);
 
 describe('e2e: layouts in source control (--source-dir, doctor source-layouts)', function () {
@@ -104,7 +103,6 @@ describe('e2e: layouts in source control (--source-dir, doctor source-layouts)',
     const edited = { sales: read(SALES), standard: read(STANDARD) };
     const again = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '-d', 'force-app', '--json'], { cwd: project });
     expect(again.exitCode).to.equal(0);
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access
     expect(again.json?.result.layouts.map((l: { added: string[] }) => l.added)).to.deep.equal([[], []]);
     expect({ sales: read(SALES), standard: read(STANDARD) }).to.deep.equal(edited);
   });
