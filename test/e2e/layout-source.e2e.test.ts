@@ -28,8 +28,13 @@ function addedLines(before: string, after: string): string[] {
   return added;
 }
 
-const check = (run: SfResult, id: string): { status: string; message: string; fix?: string } =>
-  (run.json?.result?.phases ?? []).flatMap((p: { checks: unknown[] }) => p.checks).find((c: { id: string }) => c.id === id);
+type CheckJson = { id: string; status: string; message: string; fix?: string };
+const check = (run: SfResult, id: string): CheckJson => {
+  const phases = (run.json?.result as { phases?: Array<{ checks: CheckJson[] }> } | undefined)?.phases ?? [];
+  const found = phases.flatMap((p) => p.checks).find((c) => c.id === id);
+  expect(found, `${id} in ${run.stdout}`).to.not.equal(undefined);
+  return found!;
+};
 
 describe('e2e: layouts in source control (--source-dir, doctor source-layouts)', function () {
   this.timeout(240_000);
