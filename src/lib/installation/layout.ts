@@ -224,7 +224,13 @@ export async function writeLayouts(
   const failures = new Map<string, LayoutWriteError>();
   if (beforeWrite && writes.length > 0) {
     await beforeWrite(
-      writes.map(({ layout, metadata, read }) => ({ layout, fullName: layoutFullName(layout.name), before: read ?? metadata, written: metadata }))
+      writes.map(({ layout, metadata, read }) => ({
+        layout,
+        // The org's own spelling of the full name, as the read returned it (and the write sends back).
+        fullName: typeof metadata.fullName === 'string' && metadata.fullName !== '' ? metadata.fullName : layoutFullName(layout.name),
+        before: read ?? metadata,
+        written: metadata,
+      }))
     );
   }
   for (const batch of batches(writes)) {
