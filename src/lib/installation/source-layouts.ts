@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfProject } from '@salesforce/core';
@@ -138,7 +138,8 @@ export async function addLayoutFieldsToSource(
   const cwd = options.cwd ?? process.cwd();
   const dirs = options.sourceDirs.map((d) => resolve(cwd, d));
   for (const [i, dir] of dirs.entries()) {
-    const stats = await lstat(dir).catch(() => undefined);
+    // The folder typed may itself be a link (followed: it is what the user named); links inside it are not.
+    const stats = await stat(dir).catch(() => undefined);
     if (!stats?.isDirectory()) throw messages.createError('error.SourceDirMissing', [options.sourceDirs[i]]);
   }
   const facts = await readLayoutFacts(conn);
