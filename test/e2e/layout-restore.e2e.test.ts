@@ -13,7 +13,7 @@ const stored = (emu: Emulator, name: string): LayoutMetadata =>
   structuredClone(emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name)[0].Metadata) as LayoutMetadata;
 
 describe('e2e: layout backups and sf oncehub layout restore', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   let session: Session | undefined;
   let sandbox: Emulator | undefined;
 

@@ -37,7 +37,7 @@ const check = (run: SfResult, id: string): CheckJson => {
 };
 
 describe('e2e: layouts in source control (--source-dir, doctor source-layouts)', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   let session: Session | undefined;
   let project: string;
 
