@@ -2,12 +2,13 @@
  * `npm run demo`: the plugin's main job on a bundled emulated org, through the real `sf` binary, in an isolated HOME.
  * No Salesforce account is needed and nothing leaves 127.0.0.1; the user's own ~/.sf is never touched.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_ADMIN_USERNAME, scenarios, startEmulator } from '../emulator/index.js';
 import { REPO_ROOT, type Session, startSession } from '../test/e2e/harness.js';
 
-type Step = { why: string; args: string[] };
+type Step = { why: string; args: string[]; cwd?: string };
 
 const ALIAS = 'acme-demo';
 const bold = (s: string): string => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[22m` : s);
@@ -35,8 +36,8 @@ const steps: Step[] = [
 async function runSteps(session: Session, list: readonly Step[]): Promise<void> {
   for (const step of list) {
     console.log(bold(`# ${step.why}`));
-    console.log(bold(`$ sf ${step.args.join(' ')}`));
-    const result = await session.sf(step.args);
+    console.log(bold(`$ ${step.cwd ? `(cd ${step.cwd}) ` : ''}sf ${step.args.join(' ')}`));
+    const result = await session.sf(step.args, step.cwd ? { cwd: step.cwd } : {});
     if (step.args.includes('--json') && result.stdout.trim().startsWith('{')) {
       const doc = JSON.parse(result.stdout) as { status: number; result?: { progress?: unknown; summary?: unknown } };
       console.log(JSON.stringify({ status: doc.status, progress: doc.result?.progress, summary: doc.result?.summary }, null, 2));
@@ -94,6 +95,62 @@ async function freshOrgSetupFile(): Promise<void> {
   }
 }
 
+/** Runs git in the demo project (quietly, without the user's git config). */
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=Demo', '-c', 'user.email=demo@acme.example', '-c', 'core.autocrlf=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+
+/**
+ * Layouts in source control: an sf project under git with the retrieved "Event Layout". doctor warns that the next
+ * deployment of that file would remove the fields; add-fields --source-dir edits the file (git diff: added lines only)
+ * instead of the org. Then a direct write to the org, its backup, and the restore that undoes it.
+ */
+async function projectWorkflow(): Promise<void> {
+  const session = await startSession({ org: scenarios.demo().withTwoEventLayouts().build() });
+  try {
+    console.log(bold(`Layouts in source control: an sf project under git, against a fresh emulated org at ${session.emulator.url}.`));
+    await session.login('admin@acme.example', ALIAS, { setDefault: true });
+    const project = join(session.home, 'acme-project');
+    const layouts = join(project, 'force-app', 'main', 'default', 'layouts');
+    mkdirSync(layouts, { recursive: true });
+    writeFileSync(join(project, 'sfdx-project.json'), `${JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }, null, 2)}\n`);
+    const file = 'Event-Event Layout.layout-meta.xml';
+    copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'layouts', file), join(layouts, file));
+    git(project, 'init', '-q');
+    git(project, 'add', '.');
+    git(project, 'commit', '-q', '-m', 'Layouts as retrieved (sf project retrieve start -m Layout:"Event-Event Layout")');
+    console.log(`An sf project in ${project} with the retrieved force-app/main/default/layouts/${file}, committed.\n`);
+    await runSteps(session, [
+      { why: 'doctor inside the project also checks its layout files (source-layouts warns: a deploy would remove the fields).', args: ['oncehub', 'doctor', '-o', ALIAS], cwd: project },
+      {
+        why: 'Edit the project instead of the org (zero writes to the org); "Sales Event Layout" has no file here, so the command says how to retrieve it.',
+        args: ['oncehub', 'layout', 'add-fields', '-o', ALIAS, '--source-dir', 'force-app'],
+        cwd: project,
+      },
+    ]);
+    console.log(bold('$ git diff --stat && git diff'));
+    process.stdout.write(git(project, 'diff', '--stat'));
+    process.stdout.write(`${git(project, 'diff')}\n`);
+    const backupDir = join(session.home, 'layout-backup');
+    await runSteps(session, [
+      {
+        why: 'Writing to the org directly instead: every layout is backed up first (here into --backup-dir), and the restore command is printed.',
+        args: ['oncehub', 'layout', 'add-fields', '-o', ALIAS, '--backup-dir', backupDir],
+      },
+    ]);
+    console.log(bold(`$ ls ${backupDir} ${join(backupDir, 'written')}`));
+    console.log(`${execFileSync('ls', [backupDir, join(backupDir, 'written')], { encoding: 'utf8' })}`);
+    await runSteps(session, [
+      { why: 'Undo it: each layout goes back as it was, because nobody changed it since the plugin wrote it.', args: ['oncehub', 'layout', 'restore', '-o', ALIAS, '--backup-dir', backupDir] },
+    ]);
+  } finally {
+    await session.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const session = await startSession({ org: scenarios.demo().withTwoEventLayouts().build() });
   const { emulator } = session;
@@ -108,6 +165,7 @@ async function main(): Promise<void> {
   } finally {
     await session.stop(); // also stops the emulator it started
   }
+  await projectWorkflow();
   await sandboxToProduction();
   await freshOrgSetupFile();
 }

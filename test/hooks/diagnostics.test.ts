@@ -52,7 +52,7 @@ describe('sf doctor hook', () => {
     await $$.stubConfig({ 'target-org': 'acme' });
     await hook({ doctor });
 
-    expect(diagnostics).to.have.length(16);
+    expect(diagnostics).to.have.length(17);
     expect(diagnostics[0]).to.deep.equal({ testName: '[plugin-oncehub] Org edition has API access', status: 'pass' });
     expect(diagnostics.find((d) => d.testName === '[plugin-oncehub] API user has the OnceHub permission set')?.status).to.equal('fail');
     expect(diagnostics.find((d) => d.testName === '[plugin-oncehub] Mapped fields fit the org')?.status).to.equal('unknown');
@@ -61,7 +61,7 @@ describe('sf doctor hook', () => {
       targetOrg: 'acme',
       apiUser: { username: ADMIN, id: '0055g0000000001AAA' },
       progress: { done: 1, total: 5 },
-      summary: { pass: 11, warn: 1, fail: 1, skip: 3 },
+      summary: { pass: 11, warn: 1, fail: 1, skip: 4 },
     });
     expect(doctor.suggestions).to.deep.equal([`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN}`]);
     expect(org.orgRequests.length).to.be.at.most(4);

@@ -6,6 +6,7 @@ import { apiUserFlag, configFlag, environmentFlags, modeFlag, targetOrgFlag } fr
 import { renderReport } from '../../lib/doctor/render.js';
 import { runDoctor } from '../../lib/doctor/run.js';
 import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
+import { backupBeforeWrite, restoreCommand } from '../../lib/installation/backup.js';
 import { planJson } from '../../lib/setup/plan.js';
 import { orgLabel, renderPlan, renderSteps } from '../../lib/setup/render.js';
 import { confirmation, confirmationRequired, prepareSetup, type SetupResult, setupExitCode } from '../../lib/setup/run.js';
@@ -76,9 +77,13 @@ export default class Setup extends SfCommand<SetupResult> {
     }
 
     this.spinner.start(messages.getMessage('info.applying'));
-    result.applied = await applyPlan(conn, plan, checked, target);
+    const backup = backupBeforeWrite({ orgId: target.orgId, username: target.username, apiVersion: conn.getApiVersion() });
+    result.applied = await applyPlan(conn, plan, checked, target, undefined, backup.hook);
     this.spinner.stop();
+    const backupDir = backup.written();
+    if (backupDir && result.applied.layouts) result.applied.layouts.backupDir = backupDir;
     this.print(['', ...renderSteps(plan, result.applied)]);
+    if (backupDir) this.print([messages.getMessage('info.backup', [backupDir, restoreCommand(target.alias, backupDir)])]);
 
     this.spinner.start(messages.getMessage('info.doctor'));
     const doctor = await runDoctor(org, conn, { apiUser: flags['api-user'], mode: plan.apiUser.mode, configPath: flags.config, typedAlias });

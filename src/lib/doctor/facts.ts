@@ -8,6 +8,7 @@ import type { DuplicateRuleFact, ValidationRuleFact } from '../validation/rules.
 import type { AssignmentRuleFact, OwnerFact } from '../mapping/creation-rules.js';
 import type { Fetched } from '../fetched.js';
 import type { ApiUsage } from './api-usage.js';
+import type { SourceLayoutFacts } from '../installation/source-layouts.js';
 
 /**
  * Everything the doctor's checks are judged on, gathered in a few batched requests (see gather.ts). Each concern is
@@ -74,4 +75,6 @@ export type DoctorFacts = {
   setup?: { path: string; file: SetupFile };
   /** The org's daily API usage from the last answer's Sforce-Limit-Info header; undefined when none carried it. */
   apiUsage?: ApiUsage;
+  /** The sf project doctor runs in and its files of the Event layouts in use (no request); undefined: not read. */
+  sourceLayouts?: SourceLayoutFacts;
 };

@@ -1,5 +1,6 @@
 import { type Check, type CheckStatus, worstStatus } from '../checks.js';
 import { type InstallationFacts, judgeInstallation } from '../installation/judge.js';
+import { judgeSourceLayouts } from '../installation/source-layouts.js';
 import { judgeCreationRules } from '../mapping/creation-rules.js';
 import { judgeFieldMapping } from '../mapping/field-mapping.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../mapping/setup-file.js';
@@ -48,11 +49,12 @@ function installationChecks(facts: DoctorFacts): Check[] {
   const ctx = { alias: facts.target.alias, apiUsername: facts.apiUser.username };
   const { permissionSet, apiUserAssigned } = facts.installation;
   const unread = !permissionSet.ok ? permissionSet : !apiUserAssigned.ok ? apiUserAssigned : undefined;
-  return judgeInstallation(installationFacts(facts), ctx).map((check) =>
+  const checks = judgeInstallation(installationFacts(facts), ctx).map((check) =>
     check.id === 'permset-assigned' && unread && !unread.ok
       ? unreadableCheck(check.id, messages.getMessage('permset.what'), unread, check.title)
       : check
   );
+  return [...checks, judgeSourceLayouts(facts.sourceLayouts, ctx)];
 }
 
 function fieldValidationChecks(facts: DoctorFacts): Check[] {

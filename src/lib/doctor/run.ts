@@ -6,6 +6,7 @@ import { loadSetupFile } from '../mapping/setup-file.js';
 import type { ApiUserChoice, DoctorFacts } from './facts.js';
 import { apiUsageSeen } from './api-usage.js';
 import { gatherFacts } from './gather.js';
+import { readSourceLayouts } from '../installation/source-layouts.js';
 import { buildReport, type DoctorReport } from './report.js';
 
 /**
@@ -22,6 +23,8 @@ export type DoctorOptions = {
   configPath?: string;
   /** The alias typed for --target-org, used in the fixes' commands. */
   typedAlias?: string;
+  /** Where to look for an sf project (sfdx-project.json here or above); default the current folder. */
+  cwd?: string;
 };
 
 /** --api-user, else the setup file's apiUser, else the recorded API user of this org, else the user sf is logged in as. */
@@ -89,5 +92,8 @@ export async function runDoctor(
   });
   // Every answer carried the org's API usage: jsforce kept the last one, no request of its own.
   facts.apiUsage = apiUsageSeen(conn);
+  // The project's layout files, when doctor runs in an sf project: files only, no request.
+  const inUse = facts.installation.layouts;
+  facts.sourceLayouts = await readSourceLayouts(inUse.ok ? inUse.value : undefined, options.cwd);
   return { report: buildReport(facts), facts };
 }

@@ -44,7 +44,13 @@ export type LayoutColumn = Record<string, unknown> & { layoutItems?: LayoutItem[
 export type LayoutSection = Record<string, unknown> & { style?: string | null; layoutColumns?: LayoutColumn[] | null };
 export type LayoutMetadata = Record<string, unknown> & { layoutSections?: LayoutSection[] | null };
 
-export type LayoutFieldsPlan = { added: string[]; alreadyPresent: string[]; metadata: LayoutMetadata };
+export type LayoutFieldsPlan = {
+  added: string[];
+  alreadyPresent: string[];
+  metadata: LayoutMetadata;
+  /** The metadata as read, when fields are added (what a backup keeps). */
+  read?: LayoutMetadata;
+};
 
 type Rel = Record<string, unknown> | null | undefined;
 
@@ -108,7 +114,7 @@ export function planLayoutFields(metadata: LayoutMetadata): LayoutFieldsPlan {
   if (columns.length === 0) columns.push({ layoutItems: [] });
   const items = (columns[0].layoutItems ??= []);
   items.push(...added.map((field) => ({ behavior: 'Edit', field })));
-  return { added, alreadyPresent, metadata: next };
+  return { added, alreadyPresent, metadata: next, read: metadata };
 }
 
 /**
@@ -267,7 +273,12 @@ export type LayoutFieldsRow = {
   /** Set when the metadata could not be read, so nothing is known about its fields. */
   unreadable?: true;
 };
-export type LayoutAddFieldsResult = { layouts: LayoutFieldsRow[]; dryRun?: true };
+export type LayoutAddFieldsResult = {
+  layouts: LayoutFieldsRow[];
+  dryRun?: true;
+  /** The backup of the layouts as they were before this write (restore with `sf oncehub layout restore`). */
+  backupDir?: string;
+};
 
 export function layoutRow(layout: EventLayout, plan: LayoutPlan, writeError?: LayoutWriteError): LayoutFieldsRow {
   if ('unreadable' in plan) return { layout: layout.name, added: [], alreadyPresent: [], error: plan.unreadable, unreadable: true };
@@ -282,26 +293,46 @@ export function layoutsExitCode(rows: readonly LayoutFieldsRow[]): 0 | 1 | 68 {
 }
 
 /**
+ * Called by writeLayouts before its first write, with every layout about to be written: as read and as it will be
+ * written. The backup (backup.ts) is this hook; when it throws, nothing is written.
+ */
+export type LayoutWriteHook = (
+  writes: ReadonlyArray<{ layout: EventLayout; fullName: string; before: LayoutMetadata; written: LayoutMetadata }>
+) => Promise<void>;
+
+/**
  * The one place that writes layouts: `updateMetadata` of each changed layout, ≤ 10 per call, each sent exactly as it
  * was read with only the new items added (the call replaces the whole layout). Returns the error of each layout
- * (by id) that was refused; org-level failures are thrown.
+ * (by id) that was refused; org-level failures are thrown. `beforeWrite` (the backup) runs first, when there is a write.
  */
 export async function writeLayouts(
   conn: Connection,
-  writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata }>
+  writes: ReadonlyArray<{ layout: EventLayout; metadata: LayoutMetadata; read?: LayoutMetadata }>,
+  beforeWrite?: LayoutWriteHook
 ): Promise<Map<string, LayoutWriteError>> {
   const failures = new Map<string, LayoutWriteError>();
   // Every layout sent is in the WSDL's element order; one holding an element the WSDL does not know is not sent.
   const sendable = writes.flatMap((w) => {
     const fullName = typeof w.metadata.fullName === 'string' && w.metadata.fullName !== '' ? w.metadata.fullName : fullNameOf(w.layout);
     try {
-      return [{ layout: w.layout, component: orderByWsdl('Layout', { ...w.metadata, fullName }) }];
+      return [{ layout: w.layout, fullName, read: w.read, component: orderByWsdl('Layout', { ...w.metadata, fullName }) }];
     } catch (err) {
       if (!(err instanceof WsdlOrderError)) throw err;
       failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.UnknownElement', [err.message]) });
       return [];
     }
   });
+  // The backup (a hook, so this module does not know where it goes) is complete before the first write.
+  if (beforeWrite && sendable.length > 0) {
+    await beforeWrite(
+      sendable.map(({ layout, fullName, read, component }) => ({
+        layout,
+        fullName,
+        before: read ?? component,
+        written: component,
+      }))
+    );
+  }
   for (const batch of batches(sendable)) {
     const components = batch.map((w) => w.component);
     try {
@@ -361,7 +392,7 @@ export type AddLayoutFieldsOutcome = {
 export async function addLayoutFields(
   conn: Connection,
   alias: string,
-  options: { layouts?: readonly string[]; dryRun: boolean }
+  options: { layouts?: readonly string[]; dryRun: boolean; beforeWrite?: LayoutWriteHook }
 ): Promise<AddLayoutFieldsOutcome> {
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
@@ -374,9 +405,9 @@ export async function addLayoutFields(
   const plans = (await readLayouts(conn, selected)).map(planLayout);
   const changes = selected.flatMap((layout, i) => {
     const change = changeOf(plans[i]);
-    return change ? [{ layout, metadata: change.metadata }] : [];
+    return change ? [{ layout, metadata: change.metadata, read: change.read }] : [];
   });
-  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes);
+  const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes, options.beforeWrite);
   const layouts = selected.map((l, i) => layoutRow(l, plans[i], failures.get(l.id)));
   return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode: layoutsExitCode(layouts) };
 }

@@ -2,7 +2,7 @@ import type { Connection } from '@salesforce/core';
 import { type ConnectOutcome, recordCheckedConnection } from '../connection/connect.js';
 import type { ConnectionRecord } from '../connection/state.js';
 import { insertAssignments, mergeInto, permissionSetView, type PermsetAssignResult } from '../installation/assign.js';
-import { type LayoutAddFieldsResult, layoutRow, writeLayouts } from '../installation/layout.js';
+import { type LayoutAddFieldsResult, layoutRow, type LayoutWriteHook, writeLayouts } from '../installation/layout.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
 import { changedLayouts, type LayoutStep, type PermsetStep, type SetupPlan } from './plan.js';
 
@@ -37,10 +37,10 @@ async function applyPermset(conn: Connection, step: PermsetStep): Promise<SetupA
   return result;
 }
 
-async function applyLayouts(conn: Connection, step: LayoutStep): Promise<SetupApplied['layouts']> {
+async function applyLayouts(conn: Connection, step: LayoutStep, beforeWrite?: LayoutWriteHook): Promise<SetupApplied['layouts']> {
   if (step.status === 'blocked') return null;
-  const changes = changedLayouts(step).map(({ layout, plan }) => ({ layout, metadata: plan.metadata }));
-  const failures = await writeLayouts(conn, changes);
+  const changes = changedLayouts(step).map(({ layout, plan }) => ({ layout, metadata: plan.metadata, read: plan.read }));
+  const failures = await writeLayouts(conn, changes, beforeWrite);
   return { layouts: step.layouts.map(({ layout, plan }) => layoutRow(layout, plan, failures.get(layout.id))) };
 }
 
@@ -54,12 +54,14 @@ export async function applyPlan(
   plan: SetupPlan,
   checked: ConnectOutcome,
   ctx: OrgContext,
-  now?: () => Date
+  now?: () => Date,
+  /** The backup of the layouts before they are written (backup.ts). */
+  beforeWrite?: LayoutWriteHook
 ): Promise<SetupApplied> {
   const connection = plan.connection === 'record' ? (await recordCheckedConnection(checked, now)).record : null;
   try {
     const permset = await applyPermset(conn, plan.permset);
-    const layouts = await applyLayouts(conn, plan.layouts);
+    const layouts = await applyLayouts(conn, plan.layouts, beforeWrite);
     return { connection, permset, layouts };
   } catch (err) {
     throw toSfError(err, ctx);

@@ -102,7 +102,7 @@ describe('oncehub doctor', () => {
         'creation-rules': 'skip',
       });
       expect(report.progress).to.deep.equal({ done: 1, total: 5 });
-      expect(report.summary).to.deep.equal({ pass: 8, warn: 2, fail: 2, skip: 4 });
+      expect(report.summary).to.deep.equal({ pass: 8, warn: 2, fail: 2, skip: 5 });
       expect(report.org).to.deep.include({ id: ORG_ID, name: 'Acme Inc.', isSandbox: false, edition: 'Enterprise Edition' });
       expect(report.apiUser).to.deep.equal({ username: ADMIN, id: '0055g0000000001AAA' });
       expect(process.exitCode).to.equal(1);
@@ -189,8 +189,8 @@ describe('oncehub doctor', () => {
 
       const xml = await readFile(join(outputDir, 'oncehub-doctor.xml'), 'utf8');
       const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { '@_tests': string; '@_skipped': string } };
-      expect(parsed.testsuites['@_tests']).to.equal('16');
-      expect(parsed.testsuites['@_skipped']).to.equal('3');
+      expect(parsed.testsuites['@_tests']).to.equal('17');
+      expect(parsed.testsuites['@_skipped']).to.equal('4');
       expect(await readdir(outputDir)).to.deep.equal(['oncehub-doctor.xml']);
       const out = ux.log.getCalls().map((c) => String(c.args[0]));
       expect(out).to.include('3 of 5 phases complete');

@@ -111,12 +111,15 @@ describe('oncehub setup', () => {
         alreadyAssigned: [],
         failed: [],
       });
-      expect(result.applied.layouts).to.deep.equal({
+      const { backupDir, ...applied } = result.applied.layouts ?? {};
+      expect(applied).to.deep.equal({
         layouts: [
           { layout: 'Event Layout', added: [EVENT_STATUS, CANCEL_REASON], alreadyPresent: [] },
           { layout: 'Sales Event Layout', added: [CANCEL_REASON], alreadyPresent: [EVENT_STATUS] },
         ],
       });
+      // The layouts as they were are backed up first, in the state file's folder (TestContext's, here).
+      expect(backupDir).to.match(new RegExp(`oncehub[/\\\\]backups[/\\\\]${ORG_ID}[/\\\\]`));
       expect(result.applied.connection).to.deep.include({ environment: 'production', alias: 'acme', username: ADMIN, orgId: ORG_ID, mode: 'standard' });
       expect((await readConnections()).production).to.deep.equal(result.applied.connection);
 

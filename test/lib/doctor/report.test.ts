@@ -36,7 +36,7 @@ describe('doctor/report', () => {
       ]);
       expect(report.phases.map((p) => p.checks.map((c) => c.id))).to.deep.equal([
         ['api-access', 'user-active', 'user-license', 'user-profile', 'api-enabled', 'modify-all-data', 'recorded-connection', 'api-usage'],
-        ['package-installed', 'permset-assigned', 'layout-fields'],
+        ['package-installed', 'permset-assigned', 'layout-fields', 'source-layouts'],
         ['required-fields', 'validation-rules', 'duplicate-rules'],
         ['mapping'],
         ['creation-rules'],
@@ -48,7 +48,8 @@ describe('doctor/report', () => {
       const report = buildReport(completedFacts());
       expect(report.phases.map((p) => p.status)).to.deep.equal(['pass', 'pass', 'pass', 'skip', 'skip']);
       expect(report.progress).to.deep.equal({ done: 3, total: 5 });
-      expect(report.summary).to.deep.equal({ pass: 14, warn: 0, fail: 0, skip: 2 });
+      // source-layouts is skipped too: these facts come from no sf project.
+      expect(report.summary).to.deep.equal({ pass: 14, warn: 0, fail: 0, skip: 3 });
       expect(report.org).to.deep.equal({ id: ORG_ID, name: 'Acme Inc.', instanceUrl: 'https://acme.my.salesforce.com', isSandbox: false, edition: 'Enterprise Edition' });
       expect(report.apiUser).to.deep.equal({ username: API_USER, id: '0055g0000000002AAA' });
       expect(exitCodeOf(report)).to.equal(0);
@@ -61,7 +62,8 @@ describe('doctor/report', () => {
         })
       );
       expect(report.progress).to.deep.equal({ done: 5, total: 5 });
-      expect(report.summary.skip).to.equal(0);
+      expect(report.summary.skip).to.equal(1);
+      expect(report.phases[1].checks.find((c) => c.id === 'source-layouts')?.status).to.equal('skip');
     });
 
     it('a phase of warnings still counts as done; a failing one stops progress but later phases are still judged', () => {
@@ -122,7 +124,7 @@ describe('doctor/report', () => {
     it('API disabled for the org: every check is reported, api-access fails, everything else is skipped', () => {
       const report = buildReport({ ...blockedFacts(base, failure), apiBlocked: 'org' });
       const checks = report.phases.flatMap((p) => p.checks);
-      expect(checks).to.have.length(16);
+      expect(checks).to.have.length(17);
       expect(checks.filter((c) => c.status !== 'skip').map((c) => [c.id, c.status])).to.deep.equal([['api-access', 'fail']]);
       expect(report.phases.map((p) => p.status)).to.deep.equal(['fail', 'skip', 'skip', 'skip', 'skip']);
       expect(report.progress.done).to.equal(0);

@@ -48,7 +48,7 @@ describe('oncehub layout add-fields', () => {
   });
 
   it('adds the missing fields to both Event layouts in use (one partly done): query, describe, one read, one write', async () => {
-    const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
+    const { backupDir, ...result } = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
 
     expect(result).to.deep.equal({
       layouts: [
@@ -56,6 +56,8 @@ describe('oncehub layout add-fields', () => {
         { layout: 'Sales Event Layout', added: [REASON], alreadyPresent: [STATUS] },
       ],
     });
+    // Backed up first, in the folder of the state file (TestContext's here).
+    expect(backupDir).to.match(/oncehub[/\\]backups[/\\]/);
     const sent = fake.requests.map((r) => `${r.url.replace(/^.*\/(services\/Soap\/m\/|data\/)v?\d+\.0/, '').replace(/\?.*$/, '')} ${r.body === 'readMetadata' || r.body === 'updateMetadata' ? r.body : ''}`.trim());
     expect(sent.slice(0, 2).sort()).to.deep.equal(['/sobjects/Event/describe', '/tooling/query']);
     expect(sent.slice(2)).to.deep.equal(['readMetadata', 'updateMetadata']);
@@ -103,6 +105,7 @@ describe('oncehub layout add-fields', () => {
   it('changes nothing on a second run: no write request at all', async () => {
     await LayoutAddFields.run(['--target-org', 'acme', '--json']);
     fake.requests.length = 0;
+    ux.log.resetHistory();
 
     const again = await LayoutAddFields.run(['--target-org', 'acme']);
 

@@ -1,0 +1,70 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { targetOrgFlag } from '../../../lib/flags.js';
+import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
+import { toSfError } from '../../../lib/org/errors.js';
+import { restoreCommand } from '../../../lib/installation/backup.js';
+import { restoreLayouts, type RestoreResult } from '../../../lib/installation/restore.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.restore');
+
+export type { RestoreResult, RestoreRow } from '../../../lib/installation/restore.js';
+
+export default class LayoutRestore extends SfCommand<RestoreResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = toHelpSection('ERROR CODES', {
+    '0': messages.getMessage('errorCodes.0'),
+    '68': messages.getMessage('errorCodes.68'),
+    '1': messages.getMessage('errorCodes.1'),
+  });
+
+  public static readonly flags = {
+    'target-org': targetOrgFlag(),
+    'api-version': Flags.orgApiVersion(),
+    'backup-dir': Flags.directory({ required: true, exists: true, summary: messages.getMessage('flags.backup-dir.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
+    force: Flags.boolean({ summary: messages.getMessage('flags.force.summary') }),
+  };
+
+  public async run(): Promise<RestoreResult> {
+    const { flags, raw } = await this.parse(LayoutRestore).catch((err: unknown) => {
+      throw explainOrgFlagError(err);
+    });
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+    this.spinner.start(messages.getMessage('info.Reading'));
+    const { result, exitCode } = await restoreLayouts(conn, target, {
+      dir: flags['backup-dir'],
+      dryRun: flags['dry-run'],
+      force: flags.force,
+    }).catch((err: unknown) => {
+      throw toSfError(err, target);
+    });
+    this.spinner.stop();
+    this.print(result, restoreCommand(target.alias, flags['backup-dir']));
+    if (exitCode !== 0) process.exitCode = exitCode;
+    return result;
+  }
+
+  private print(result: RestoreResult, command: string): void {
+    const { layouts } = result;
+    this.table({
+      data: layouts.map((r) => ({ layout: r.layout, restored: r.restored ? (result.dryRun ? 'would restore' : 'yes') : 'no', reason: r.reason ?? '' })),
+      columns: [
+        { key: 'layout', name: 'Layout' },
+        { key: 'restored', name: 'Restored' },
+        { key: 'reason', name: 'Reason' },
+      ],
+    });
+    const restored = layouts.filter((r) => r.restored).length;
+    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [restored, layouts.length]));
+    else this.logSuccess(messages.getMessage('info.Summary', [restored, layouts.length, result.backupDir]));
+    if (restored < layouts.length && layouts.some((r) => r.reason === messages.getMessage('reason.changedSince'))) {
+      this.warn(messages.getMessage('info.Force', [command]));
+    }
+  }
+}
