@@ -211,3 +211,13 @@ export async function emulatorContext($$: TestContext, org: OrgModel, options: C
     org: (name = username) => Org.create({ aliasOrUsername: name }),
   };
 }
+
+/** The URLs of every Composite subrequest the emulator received, without the `/services/data/vNN.0` prefix. */
+export function subrequestsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
+  return emu.log.dataRequests().flatMap((e) => (e.subrequests ?? []).map((s) => s.url.replace(/^\/services\/data\/v\d+\.\d+/, '')));
+}
+
+/** The paths of the data requests, without the `/services/data/vNN.0` prefix. */
+export function pathsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
+  return emu.log.dataRequests().map((e) => e.path.replace(/^\/services\/data\/v\d+\.\d+/, ''));
+}
