@@ -4,7 +4,7 @@
  * benchmark. Nothing here reads or writes the user's ~/.sf, and nothing leaves the loopback interface.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,41 +166,77 @@ function measureNodeModules(nodeModules: string): { packages: number; bytes: num
   return { packages, bytes };
 }
 
+/** Where a mocha global setup left the staged plugin for the parallel workers (a JSON file of `Staged`). */
+const STAGED_ENV = 'ONCEHUB_E2E_STAGED';
+
 /**
  * The plugin as a user gets it: `npm pack`, then the tarball installed with its production dependencies only in a
  * folder outside the repository (as `sf plugins install` does: the package is a dependency of an otherwise empty
  * project, so its devDependencies are never resolved), then `sf plugins link <that package> --no-install` into the real
- * sf. Nothing is borrowed from the repository's node_modules. Done once per process; removed when the process exits.
+ * sf. Nothing is borrowed from the repository's node_modules.
+ */
+async function stage(root: string): Promise<Staged> {
+  if (!existsSync(join(REPO_ROOT, 'lib', 'commands')) || !existsSync(join(REPO_ROOT, 'oclif.manifest.json'))) {
+    throw new Error('The plugin is not built: run `npm run build` first (npm test does it).');
+  }
+  const dirs = {
+    home: join(root, 'link-home'),
+    config: join(root, 'link-config'),
+    data: join(root, 'data'),
+    cache: join(root, 'cache'),
+    tmp: join(root, 'tmp'),
+    install: join(root, 'install'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+
+  const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', root], REPO_ROOT)).stdout) as Array<{ filename: string }>;
+  const tarball = join(root, packed[0].filename);
+  writeFileSync(join(dirs.install, 'package.json'), JSON.stringify({ name: 'oncehub-install', private: true }));
+  const started = performance.now();
+  await npm(['install', tarball, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], dirs.install);
+  const installSeconds = (performance.now() - started) / 1000;
+  const dir = join(dirs.install, 'node_modules', 'plugin-oncehub');
+
+  const linked = await run(['plugins', 'link', dir, '--no-install'], isolatedEnv(dirs));
+  if (linked.exitCode !== 0) throw new Error(`sf plugins link failed: ${linked.stderr}`);
+  const footprint = { tarball, installSeconds, ...measureNodeModules(join(dirs.install, 'node_modules')) };
+  return { dir, data: dirs.data, cache: dirs.cache, footprint };
+}
+
+/**
+ * Stages the plugin once for every mocha worker (`mochaGlobalSetup` of test/e2e/global-setup.ts): the workers find it
+ * through an environment variable they inherit. Returns the cleanup.
+ */
+export async function stageForWorkers(): Promise<() => void> {
+  const root = mkdtempSync(join(tmpdir(), 'oncehub-sf-'));
+  const staged = await stage(root);
+  const file = join(root, 'staged.json');
+  writeFileSync(file, JSON.stringify(staged));
+  process.env[STAGED_ENV] = file;
+  return () => {
+    delete process.env[STAGED_ENV];
+    rmSync(root, { recursive: true, force: true });
+  };
+}
+
+/**
+ * The staged plugin: the one a global setup staged for the workers, with a cache folder of this process's own (the
+ * sf processes of parallel workers must not write the same cache), or else staged by this process (the demo, the
+ * bench, a single e2e file), removed when the process exits.
  */
 async function stagedPlugin(): Promise<Staged> {
   staging ??= (async (): Promise<Staged> => {
-    if (!existsSync(join(REPO_ROOT, 'lib', 'commands')) || !existsSync(join(REPO_ROOT, 'oclif.manifest.json'))) {
-      throw new Error('The plugin is not built: run `npm run build` first (npm test does it).');
+    const shared = process.env[STAGED_ENV];
+    if (shared && existsSync(shared)) {
+      const staged = JSON.parse(readFileSync(shared, 'utf8')) as Staged;
+      const cache = mkdtempSync(join(tmpdir(), 'oncehub-sf-cache-'));
+      process.once('exit', () => rmSync(cache, { recursive: true, force: true }));
+      cpSync(staged.cache, cache, { recursive: true });
+      return { ...staged, cache };
     }
     const root = mkdtempSync(join(tmpdir(), 'oncehub-sf-'));
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    const dirs = {
-      home: join(root, 'link-home'),
-      config: join(root, 'link-config'),
-      data: join(root, 'data'),
-      cache: join(root, 'cache'),
-      tmp: join(root, 'tmp'),
-      install: join(root, 'install'),
-    };
-    for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-
-    const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', root], REPO_ROOT)).stdout) as Array<{ filename: string }>;
-    const tarball = join(root, packed[0].filename);
-    writeFileSync(join(dirs.install, 'package.json'), JSON.stringify({ name: 'oncehub-install', private: true }));
-    const started = performance.now();
-    await npm(['install', tarball, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], dirs.install);
-    const installSeconds = (performance.now() - started) / 1000;
-    const dir = join(dirs.install, 'node_modules', 'plugin-oncehub');
-
-    const linked = await run(['plugins', 'link', dir, '--no-install'], isolatedEnv(dirs));
-    if (linked.exitCode !== 0) throw new Error(`sf plugins link failed: ${linked.stderr}`);
-    const footprint = { tarball, installSeconds, ...measureNodeModules(join(dirs.install, 'node_modules')) };
-    return { dir, data: dirs.data, cache: dirs.cache, footprint };
+    return stage(root);
   })();
   return staging;
 }

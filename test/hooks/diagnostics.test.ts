@@ -3,10 +3,12 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
 import { type DoctorLike, hook } from '../../src/hooks/diagnostics.js';
 import { recordConnection } from '../../src/lib/connection/state.js';
-import { sfLogin } from '../lib/connection/fake-org.js';
+import { ADMIN_USERNAME as ADMIN, scenarios } from '../../emulator/index.js';
 import { useRealStateFile } from '../lib/connection/state-file.js';
-import { ADMIN, API_USER, apiError, completedOrg, FakeDoctorOrg, ORG_ID } from '../lib/doctor/fake-doctor-org.js';
 import { recordedConnection } from '../lib/doctor/hand-made-facts.js';
+import { emulatorContext, type EmulatorContext } from '../support/emulator-context.js';
+
+const API_USER = 'api@acme.example';
 
 type Diagnostic = { testName: string; status: string };
 
@@ -24,17 +26,14 @@ class StubDoctor implements DoctorLike {
 
 describe('sf doctor hook', () => {
   const $$ = new TestContext();
-  let org: FakeDoctorOrg;
+  let ctx: EmulatorContext;
   let doctor: StubDoctor;
   let diagnostics: Diagnostic[];
 
   beforeEach(async () => {
-    const admin = sfLogin(ADMIN);
-    admin.orgId = ORG_ID;
-    await $$.stubAuths(admin);
-    $$.stubAliases({ acme: ADMIN });
-    org = new FakeDoctorOrg(completedOrg());
-    $$.fakeConnectionRequest = ((request: unknown) => org.handle(request)) as typeof $$.fakeConnectionRequest;
+    // Every step done for api@acme.example, a Lead assignment rule; the admin is the login.
+    const org = scenarios.base().withApiUser(API_USER).withPackage().withPermsetAssigned(API_USER).withEventLayoutFields().withAssignmentRule('Lead').build();
+    ctx = await emulatorContext($$, org, { username: ADMIN, alias: 'acme' });
     await useRealStateFile($$);
     doctor = new StubDoctor();
     diagnostics = [];
@@ -59,21 +58,24 @@ describe('sf doctor hook', () => {
     expect(diagnostics.find((d) => d.testName === '[plugin-oncehub] OnceHub connection recorded for this org and user')?.status).to.equal('warn');
     expect(doctor.pluginData['plugin-oncehub']).to.deep.include({
       targetOrg: 'acme',
-      apiUser: { username: ADMIN, id: '0055g0000000001AAA' },
+      apiUser: { username: ADMIN, id: ctx.emu.org.requireUser(ADMIN).Id },
       progress: { done: 1, total: 5 },
-      summary: { pass: 11, warn: 1, fail: 1, skip: 4 },
+      // api-usage passes: the emulator, like Salesforce, sends Sforce-Limit-Info.
+      summary: { pass: 12, warn: 1, fail: 1, skip: 3 },
     });
     expect(doctor.suggestions).to.deep.equal([`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN}`]);
-    expect(org.orgRequests.length).to.be.at.most(4);
+    expect(ctx.emu.log.dataRequests().length).to.be.at.most(4);
   });
 
   it('checks the recorded API user of the default org', async () => {
-    await recordConnection(recordedConnection({ alias: 'acme' }));
+    await recordConnection(
+      recordedConnection({ alias: 'acme', orgId: ctx.emu.org.orgId, userId: String(ctx.emu.org.requireUser(API_USER).Id), instanceUrl: ctx.emu.url })
+    );
     await $$.stubConfig({ 'target-org': ADMIN });
     await hook({ doctor });
     expect(diagnostics.filter((d) => d.status === 'fail')).to.deep.equal([]);
     expect(doctor.suggestions).to.deep.equal([]);
-    expect(doctor.pluginData['plugin-oncehub'].apiUser).to.deep.equal({ username: API_USER, id: '0055g0000000002AAA' });
+    expect(doctor.pluginData['plugin-oncehub'].apiUser).to.deep.equal({ username: API_USER, id: ctx.emu.org.requireUser(API_USER).Id });
   });
 
   it('without a default org: one diagnostic and a suggestion, no request, no throw', async () => {
@@ -81,12 +83,12 @@ describe('sf doctor hook', () => {
     expect(diagnostics).to.deep.equal([{ testName: '[plugin-oncehub] OnceHub setup checked (no default target org is set)', status: 'warn' }]);
     expect(doctor.suggestions[0]).to.include('sf config set target-org <alias>');
     expect(doctor.pluginData['plugin-oncehub']).to.deep.equal({ targetOrg: null });
-    expect(org.requests).to.have.length(0);
+    expect(ctx.emu.log.entries).to.have.length(0);
   });
 
   it('an org that cannot be read: one failed diagnostic and the error with its actions as the suggestion', async () => {
     await $$.stubConfig({ 'target-org': 'acme' });
-    org.fault = apiError('INVALID_SESSION_ID', 'Session expired or invalid', 401);
+    ctx.emu.faults.expiredSession();
     await hook({ doctor });
     expect(diagnostics).to.deep.equal([{ testName: '[plugin-oncehub] OnceHub setup of acme can be checked', status: 'fail' }]);
     expect(doctor.suggestions[0]).to.include('sf org login web --alias acme');

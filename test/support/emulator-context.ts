@@ -13,7 +13,7 @@
  *   });
  *   ... await Doctor.run(['--target-org', 'acme']); ctx.emu.log.dataRequests() ...
  */
-import { AuthInfo, Connection, Org, type AuthFields } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, Connection, Org, type AuthFields } from '@salesforce/core';
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
 import { Transport } from '@jsforce/jsforce-node/lib/transport.js';
 import { StreamPromise } from '@jsforce/jsforce-node/lib/util/promise.js';
@@ -210,14 +210,27 @@ export async function emulatorContext($$: TestContext, org: OrgModel, options: C
 
   const username = [...logins.keys()][0];
   const connection = async (name = username): Promise<Connection> => Connection.create({ authInfo: await AuthInfo.create({ username: name }) });
+  const conn = await connection();
+  // Creating the connection read sf's config: forget it, so a test's later `$$.stubConfig` is what commands see.
+  await ConfigAggregator.clearInstance();
   return {
     $$,
     emu: main,
     emulators,
     logins,
     username,
-    conn: await connection(),
+    conn,
     connection,
     org: (name = username) => Org.create({ aliasOrUsername: name }),
   };
+}
+
+/** The URLs of every Composite subrequest the emulator received, without the `/services/data/vNN.0` prefix. */
+export function subrequestsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
+  return emu.log.dataRequests().flatMap((e) => (e.subrequests ?? []).map((s) => s.url.replace(/^\/services\/data\/v\d+\.\d+/, '')));
+}
+
+/** The paths of the data requests, without the `/services/data/vNN.0` prefix. */
+export function pathsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
+  return emu.log.dataRequests().map((e) => e.path.replace(/^\/services\/data\/v\d+\.\d+/, ''));
 }

@@ -8,23 +8,32 @@ import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import Doctor, { type DoctorReport } from '../../../src/commands/oncehub/doctor.js';
 import { recordConnection } from '../../../src/lib/connection/state.js';
-import { sfLogin } from '../../lib/connection/fake-org.js';
+import { ADMIN_USERNAME as ADMIN, scenarios, type OrgBuilder } from '../../../emulator/index.js';
 import { useRealStateFile } from '../../lib/connection/state-file.js';
-import {
-  ADMIN,
-  API_USER,
-  apiError,
-  completedOrg,
-  FakeDoctorOrg,
-  freshOrg,
-  ORG_ID,
-} from '../../lib/doctor/fake-doctor-org.js';
+import { emulatorContext, pathsSent, subrequestsSent, type EmulatorContext } from '../../support/emulator-context.js';
+
+const API_USER = 'api@acme.example';
+
+/** No OnceHub package; the two standard duplicate rules active. */
+const freshOrg = (): OrgBuilder => scenarios.base().withDuplicateRule({ object: 'Lead', developerName: 'Standard_Lead_Duplicate_Rule' }).withDuplicateRule({ object: 'Contact', developerName: 'Standard_Contact_Duplicate_Rule' });
+
+/** Every step done for the API user api@acme.example; a Lead assignment rule; rep1@acme.example a Standard User. */
+const completedOrg = (): OrgBuilder =>
+  scenarios
+    .base()
+    .withApiUser(API_USER)
+    .withPackage()
+    .withPermsetAssigned(API_USER)
+    .withEventLayoutFields()
+    .withAssignmentRule('Lead')
+    .withUser({ username: 'rep1@acme.example', profile: 'Standard User' });
 
 const statuses = (report: DoctorReport): Record<string, string> =>
   Object.fromEntries(report.phases.flatMap((p) => p.checks.map((c) => [c.id, c.status])));
 const phaseStatuses = (report: DoctorReport): string[] => report.phases.map((p) => `${p.id}:${p.status}`);
 
-async function failure(argv: string[]): Promise<SfError> {
+async function failure(argv: string[], ready: () => Promise<unknown>): Promise<SfError> {
+  await ready();
   try {
     await Doctor.run(argv);
   } catch (err) {
@@ -35,18 +44,18 @@ async function failure(argv: string[]): Promise<SfError> {
 
 describe('oncehub doctor', () => {
   const $$ = new TestContext();
-  let org: FakeDoctorOrg;
+  let ctx: EmulatorContext;
   let ux: ReturnType<typeof stubSfCommandUx>;
   let folder: string;
 
-  const record = (username: string, overrides: Partial<Parameters<typeof recordConnection>[0]> = {}): Promise<void> =>
+  const record = async (username: string, overrides: Partial<Parameters<typeof recordConnection>[0]> = {}): Promise<void> =>
     recordConnection({
       environment: 'production',
       alias: 'acme-api',
       username,
-      userId: '0055g0000000000002AAA',
-      orgId: ORG_ID,
-      instanceUrl: 'https://acme.my.salesforce.com',
+      userId: String((await ready()).emu.org.requireUser(username).Id),
+      orgId: ctx.emu.org.orgId,
+      instanceUrl: ctx.emu.url,
       mode: 'standard',
       connectedAt: '2026-11-20T10:00:00.000Z',
       ...overrides,
@@ -58,13 +67,23 @@ describe('oncehub doctor', () => {
     return path;
   };
 
+  let scenario: OrgBuilder;
+  let served: Promise<EmulatorContext> | undefined;
+  /** The org of this test behind the `acme` login of the admin (set up on first use, after every beforeEach). */
+  const ready = (): Promise<EmulatorContext> => {
+    served ??= emulatorContext($$, scenario.build(), { username: ADMIN, alias: 'acme' }).then((c) => (ctx = c));
+    return served;
+  };
+  const doctor = async (argv: string[]): Promise<DoctorReport> => {
+    await ready();
+    return Doctor.run(argv);
+  };
+  const orgRequests = (): unknown[] => ctx.emu.log.dataRequests();
+  const soql = (): string[] => ctx.emu.log.queries();
+
   beforeEach(async () => {
-    const admin = sfLogin(ADMIN, { environment: 'production' });
-    admin.orgId = ORG_ID;
-    await $$.stubAuths(admin);
-    $$.stubAliases({ acme: ADMIN });
-    org = new FakeDoctorOrg(freshOrg());
-    $$.fakeConnectionRequest = ((request: unknown) => org.handle(request)) as typeof $$.fakeConnectionRequest;
+    scenario = freshOrg();
+    served = undefined;
     await useRealStateFile($$);
     ux = stubSfCommandUx($$.SANDBOX);
     stubSpinner($$.SANDBOX);
@@ -77,9 +96,9 @@ describe('oncehub doctor', () => {
 
   describe('a fresh org', () => {
     it('reports every phase and check, fails Installation and exits 1, in at most 4 requests', async () => {
-      const report = await Doctor.run(['--target-org', 'acme', '--json']);
+      const report = await doctor(['--target-org', 'acme', '--json']);
 
-      expect(org.orgRequests.length).to.be.at.most(4);
+      expect(orgRequests().length).to.be.at.most(4);
       expect(phaseStatuses(report)).to.deep.equal([
         'api-connection:warn',
         'installation:fail',
@@ -100,25 +119,27 @@ describe('oncehub doctor', () => {
         'duplicate-rules': 'warn',
         mapping: 'skip',
         'creation-rules': 'skip',
+        // The emulator, like Salesforce, reports the daily API usage in Sforce-Limit-Info.
+        'api-usage': 'pass',
       });
       expect(report.progress).to.deep.equal({ done: 1, total: 5 });
-      expect(report.summary).to.deep.equal({ pass: 8, warn: 2, fail: 2, skip: 5 });
-      expect(report.org).to.deep.include({ id: ORG_ID, name: 'Acme Inc.', isSandbox: false, edition: 'Enterprise Edition' });
-      expect(report.apiUser).to.deep.equal({ username: ADMIN, id: '0055g0000000001AAA' });
+      expect(report.summary).to.deep.equal({ pass: 9, warn: 2, fail: 2, skip: 4 });
+      expect(report.org).to.deep.include({ id: ctx.emu.org.orgId, name: 'Acme Corporation', isSandbox: false, edition: 'Enterprise Edition' });
+      expect(report.apiUser).to.deep.equal({ username: ADMIN, id: ctx.emu.org.requireUser(ADMIN).Id });
       expect(process.exitCode).to.equal(1);
     });
 
     it('checks the authenticated user when nothing else names one, and says how to connect', async () => {
-      const report = await Doctor.run(['--target-org', 'acme']);
+      const report = await doctor(['--target-org', 'acme']);
       const recorded = report.phases[0].checks.find((c) => c.id === 'recorded-connection');
       expect(recorded?.fix).to.equal('sf oncehub connect -o acme');
-      expect(org.soql.some((q) => q.includes(`Username = '${ADMIN}'`))).to.equal(true);
+      expect(soql().some((q) => q.includes(`Username = '${ADMIN}'`))).to.equal(true);
     });
 
     it('prints a checklist with marks, the progress and the numbered fixes', async () => {
-      await Doctor.run(['--target-org', 'acme']);
+      await doctor(['--target-org', 'acme']);
       const out = ux.log.getCalls().map((c) => String(c.args[0]));
-      expect(out[0]).to.equal(`OnceHub setup of Acme Inc. (${ORG_ID}): production, Enterprise Edition`);
+      expect(out[0]).to.equal(`OnceHub setup of Acme Corporation (${ctx.emu.org.orgId}): production, Enterprise Edition`);
       expect(out).to.include('⚠ API connection');
       expect(out).to.include('✗ Installation');
       expect(out).to.include('○ Field mapping');
@@ -132,12 +153,12 @@ describe('oncehub doctor', () => {
 
   describe('a completed org', () => {
     beforeEach(async () => {
-      org.data = completedOrg();
+      scenario = completedOrg();
       await record(API_USER);
     });
 
     it('passes every phase it can check without a setup file and exits 0', async () => {
-      const report = await Doctor.run(['--target-org', 'acme', '--json']);
+      const report = await doctor(['--target-org', 'acme', '--json']);
 
       expect(report.apiUser?.username).to.equal(API_USER);
       expect(phaseStatuses(report)).to.deep.equal([
@@ -149,7 +170,7 @@ describe('oncehub doctor', () => {
       ]);
       expect(report.progress.done).to.equal(3);
       expect(process.exitCode).to.equal(undefined);
-      expect(org.orgRequests.length).to.be.at.most(4);
+      expect(orgRequests().length).to.be.at.most(4);
     });
 
     it('with a valid setup file passes all five phases in at most 4 requests', async () => {
@@ -162,35 +183,36 @@ describe('oncehub doctor', () => {
         creationRules: { lead: { existing: { data: 'fill-empty', owner: 'keep' }, new: { owner: 'assignment-rules' } } },
         bookingPageOwners: ['rep1@acme.example'],
       });
-      const report = await Doctor.run(['--target-org', 'acme', '--config', config, '--json']);
+      const report = await doctor(['--target-org', 'acme', '--config', config, '--json']);
 
       expect(phaseStatuses(report).every((s) => s.endsWith(':pass'))).to.equal(true);
       expect(report.progress).to.deep.equal({ done: 5, total: 5 });
-      expect(org.orgRequests).to.have.length(4);
-      expect(org.soql.some((q) => /FROM AssignmentRule WHERE Active = true/.test(q))).to.equal(true);
-      expect(org.soql.some((q) => q.includes("Username IN ('rep1@acme.example') OR Email IN ('rep1@acme.example')"))).to.equal(true);
+      expect(orgRequests()).to.have.length(4);
+      expect(soql().some((q) => /FROM AssignmentRule WHERE Active = true/.test(q))).to.equal(true);
+      expect(soql().some((q) => q.includes("Username IN ('rep1@acme.example') OR Email IN ('rep1@acme.example')"))).to.equal(true);
     });
 
     it('sends each concern once: 2 REST Composites, a Tooling Composite of queries, a Tooling Composite of layouts', async () => {
-      await Doctor.run(['--target-org', 'acme', '--json']);
-      const composites = org.orgRequests.map((r) => new URL(r.url, 'http://x').pathname.replace(/^\/services\/data\/v\d+\.0/, ''));
+      await doctor(['--target-org', 'acme', '--json']);
+      const composites = pathsSent(ctx.emu);
       expect([...composites].sort()).to.deep.equal(['/composite', '/composite', '/tooling/composite', '/tooling/composite']);
-      const subs = org.subrequests.map((s) => s.url.replace(/^\/services\/data\/v\d+\.0/, ''));
+      const subs = subrequestsSent(ctx.emu);
       expect(subs.filter((u) => u.endsWith('/describe')).sort()).to.deep.equal(
         ['Account', 'Case', 'Contact', 'Event', 'Lead'].map((o) => `/sobjects/${o}/describe`)
       );
-      expect(subs).to.include('/tooling/sobjects/Layout/00h5g000000EvLaAAA');
-      expect(org.soql.filter((q) => /FROM (InstalledSubscriberPackage|ProfileLayout|ValidationRule)/.test(q))).to.have.length(3);
+      const eventLayout = ctx.emu.org.records('Layout').find((l) => l.Name === 'Event Layout');
+      expect(subs).to.include(`/tooling/sobjects/Layout/${String(eventLayout?.Id)}`);
+      expect(soql().filter((q) => /FROM (InstalledSubscriberPackage|ProfileLayout|ValidationRule)/.test(q))).to.have.length(3);
     });
 
     it('writes a JUnit report when asked and still prints the checklist', async () => {
       const outputDir = join(folder, 'reports', 'doctor');
-      await Doctor.run(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', outputDir]);
+      await doctor(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', outputDir]);
 
       const xml = await readFile(join(outputDir, 'oncehub-doctor.xml'), 'utf8');
       const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { '@_tests': string; '@_skipped': string } };
       expect(parsed.testsuites['@_tests']).to.equal('17');
-      expect(parsed.testsuites['@_skipped']).to.equal('4');
+      expect(parsed.testsuites['@_skipped']).to.equal('3');
       expect(await readdir(outputDir)).to.deep.equal(['oncehub-doctor.xml']);
       const out = ux.log.getCalls().map((c) => String(c.args[0]));
       expect(out).to.include('3 of 5 phases complete');
@@ -199,30 +221,30 @@ describe('oncehub doctor', () => {
   });
 
   it('with --json and --result-format junit writes the file and prints only the JSON', async () => {
-    org.data = completedOrg();
+    scenario = completedOrg();
     const outputDir = join(folder, 'ci');
-    const report = await Doctor.run(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', outputDir, '--json']);
+    const report = await doctor(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', outputDir, '--json']);
     expect(await readdir(outputDir)).to.deep.equal(['oncehub-doctor.xml']);
     expect(ux.log.callCount).to.equal(0);
     expect(ux.logJson.firstCall.args[0]).to.deep.include({ result: report });
   });
 
   it('a JUnit folder that cannot be created is an error with an action', async () => {
-    org.data = completedOrg();
+    scenario = completedOrg();
     await writeFile(join(folder, 'taken'), 'a file, not a folder');
-    const err = await failure(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', join(folder, 'taken')]);
+    const err = await failure(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', join(folder, 'taken')], ready);
     expect(err.name).to.equal('JunitNotWrittenError');
     expect(err.actions?.[0]).to.include('--output-dir');
   });
 
   describe('which user and mode are checked', () => {
     beforeEach(() => {
-      org.data = completedOrg();
+      scenario = completedOrg();
     });
 
     it('--api-user wins over the recorded user', async () => {
       await record(API_USER);
-      const report = await Doctor.run(['--target-org', 'acme', '--api-user', ADMIN, '--json']);
+      const report = await doctor(['--target-org', 'acme', '--api-user', ADMIN, '--json']);
       expect(report.apiUser?.username).to.equal(ADMIN);
       expect(statuses(report)['recorded-connection']).to.equal('warn');
       expect(statuses(report)['permset-assigned']).to.equal('fail');
@@ -230,7 +252,7 @@ describe('oncehub doctor', () => {
 
     it("the setup file's apiUser and mode are used when the flags are absent", async () => {
       const config = await setupFile('setup.yaml', `mode: advanced-secure\napiUser: ${API_USER}\n`);
-      const report = await Doctor.run(['--target-org', 'acme', '--config', config, '--json']);
+      const report = await doctor(['--target-org', 'acme', '--config', config, '--json']);
       expect(report.apiUser?.username).to.equal(API_USER);
       expect(report.phases[0].checks.map((c) => c.id)).to.deep.equal([
         'api-access',
@@ -246,39 +268,39 @@ describe('oncehub doctor', () => {
 
     it('the flags win over the setup file', async () => {
       const config = await setupFile('setup.json', { mode: 'advanced-secure', apiUser: API_USER });
-      const report = await Doctor.run(['--target-org', 'acme', '--config', config, '--mode', 'standard', '--api-user', ADMIN, '--json']);
+      const report = await doctor(['--target-org', 'acme', '--config', config, '--mode', 'standard', '--api-user', ADMIN, '--json']);
       expect(report.apiUser?.username).to.equal(ADMIN);
       expect(report.phases[0].checks.map((c) => c.id)).to.include('modify-all-data');
     });
 
     it('a user that does not exist fails user-active and skips the other user checks', async () => {
-      const report = await Doctor.run(['--target-org', 'acme', '--api-user', "o'brien@acme.example", '--json']);
+      const report = await doctor(['--target-org', 'acme', '--api-user', "o'brien@acme.example", '--json']);
       expect(report.apiUser).to.equal(null);
       expect(statuses(report)['user-active']).to.equal('fail');
       expect(statuses(report)['user-license']).to.equal('skip');
-      expect(org.soql.some((q) => q.includes("Username = 'o\\'brien@acme.example'"))).to.equal(true);
+      expect(soql().some((q) => q.includes("Username = 'o\\'brien@acme.example'"))).to.equal(true);
     });
   });
 
   describe('setup file problems', () => {
     it('an invalid file is an error naming the JSON path, before any request', async () => {
       const config = await setupFile('bad.json', { creationRules: { lead: { new: { owner: 'keep' } } } });
-      const err = await failure(['--target-org', 'acme', '--config', config]);
+      const err = await failure(['--target-org', 'acme', '--config', config], ready);
       expect(err.name).to.equal('InvalidError');
       expect(err.message).to.include('/creationRules/lead/new/owner: must be one of booking-page-owner, assignment-rules');
-      expect(org.orgRequests).to.have.length(0);
+      expect(orgRequests()).to.have.length(0);
     });
 
     it('a missing file is a clear error', async () => {
-      const err = await failure(['--target-org', 'acme', '--config', join(folder, 'nope.json')]);
+      const err = await failure(['--target-org', 'acme', '--config', join(folder, 'nope.json')], ready);
       expect(err.name).to.equal('UnreadableError');
       expect(err.message).to.include('no such file');
     });
 
     it('a read-only mapped field fails the mapping check', async () => {
-      org.data = completedOrg();
+      scenario = completedOrg();
       const config = await setupFile('ro.json', { fieldMapping: [{ from: 'Customer - Name', to: 'Lead.Name' }] });
-      const report = await Doctor.run(['--target-org', 'acme', '--config', config, '--json']);
+      const report = await doctor(['--target-org', 'acme', '--config', config, '--json']);
       expect(statuses(report).mapping).to.equal('fail');
       expect(process.exitCode).to.equal(1);
     });
@@ -286,8 +308,8 @@ describe('oncehub doctor', () => {
 
   describe('org-level failures', () => {
     it('API disabled for the org: api-access fails and every other check is reported as skipped', async () => {
-      org.fault = apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403);
-      const report = await Doctor.run(['--target-org', 'acme', '--json']);
+      (await ready()).emu.faults.apiDisabledForOrg();
+      const report = await doctor(['--target-org', 'acme', '--json']);
       expect(statuses(report)['api-access']).to.equal('fail');
       const others = report.phases.flatMap((p) => p.checks).filter((c) => c.id !== 'api-access');
       expect(others.every((c) => c.status === 'skip')).to.equal(true);
@@ -296,29 +318,29 @@ describe('oncehub doctor', () => {
     });
 
     it('an expired session is an SfError with the login action', async () => {
-      org.fault = apiError('INVALID_SESSION_ID', 'Session expired or invalid', 401);
-      const err = await failure(['--target-org', 'acme']);
+      (await ready()).emu.faults.expiredSession();
+      const err = await failure(['--target-org', 'acme'], ready);
       expect(err.name).to.equal('SessionRefusedError');
       expect(err.actions?.join(' ')).to.include('sf org login web');
     });
 
     it('a rate limit is an SfError naming the limit', async () => {
-      org.fault = apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403);
-      const err = await failure(['--target-org', 'acme']);
+      (await ready()).emu.faults.requestLimit();
+      const err = await failure(['--target-org', 'acme'], ready);
       expect(err.name).to.equal('RequestLimitExceededError');
     });
 
     it('an HTML maintenance page is an SfError, not a crash', async () => {
-      org.rawAnswer = '<!DOCTYPE html><html><body>Down for maintenance</body></html>';
-      const err = await failure(['--target-org', 'acme']);
+      (await ready()).emu.faults.maintenancePage();
+      const err = await failure(['--target-org', 'acme'], ready);
       expect(err.name).to.equal('HtmlPageError');
     });
   });
 
   describe('--result-format json', () => {
     it('is the same as --json', async () => {
-      org.data = completedOrg();
-      const report = await Doctor.run(['--target-org', 'acme', '--result-format', 'json']);
+      scenario = completedOrg();
+      const report = await doctor(['--target-org', 'acme', '--result-format', 'json']);
       expect(report.phases).to.have.length(5);
       expect(ux.log.callCount).to.equal(0);
       expect(ux.logJson.callCount).to.equal(1);

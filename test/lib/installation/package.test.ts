@@ -7,8 +7,12 @@ import {
   packageDetectionFromError,
   parsePackageDetection,
 } from '../../../src/lib/installation/package.js';
-import { sfLogin } from '../connection/fake-org.js';
-import { apiError, installationOrg } from './fake-installation-org.js';
+import { ADMIN_USERNAME, scenarios } from '../../../emulator/index.js';
+import { emulatorContext } from '../../support/emulator-context.js';
+
+/** The shape of the HttpApiError jsforce throws for a non-2xx REST answer (for the pure error mapping). */
+const apiError = (errorCode: string, message: string, status = 400): Error =>
+  Object.assign(new Error(message), { name: errorCode, errorCode, data: { errorCode, message }, status });
 
 const row = (namespace: string | null, name: string, version = { Id: '04t000000000001AAA', MajorVersion: 2, MinorVersion: 7, PatchVersion: 1, BuildNumber: 4 }) => ({
   Id: '0A3000000000001AAA',
@@ -72,38 +76,26 @@ describe('installation/package', () => {
     const $$ = new TestContext();
 
     it('asks the Tooling API once and reports the package', async () => {
-      const fake = installationOrg();
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-      const testOrg = sfLogin('admin@acme.example');
-      await $$.stubAuths(testOrg);
+      const { emu, conn } = await emulatorContext($$, scenarios.base().withPackage({ version: '1.42.0.3' }).build(), { username: ADMIN_USERNAME });
 
-      const detection = await detectPackage(await testOrg.getConnection());
+      const detection = await detectPackage(conn);
 
-      expect(detection).to.deep.include({ status: 'installed', version: '1.42.0.3', versionId: '04t5g000000OnceAAA' });
-      expect(fake.requests).to.have.length(1);
-      expect(fake.requests[0].url).to.match(/\/tooling\/query\?q=/);
-      expect(fake.soql).to.deep.equal([INSTALLED_PACKAGE_QUERY]);
+      expect(detection).to.deep.include({ status: 'installed', version: '1.42.0.3' });
+      expect(emu.log.dataRequests().map((e) => `${e.method} ${e.path.replace(/^\/services\/data\/v\d+\.0/, '')}`)).to.deep.equal(['GET /tooling/query']);
+      expect(emu.log.queries()).to.deep.equal([INSTALLED_PACKAGE_QUERY]);
     });
 
-    it('reports unreadable, not a crash, for a user who cannot see installed packages', async () => {
-      const fake = installationOrg();
-      fake.hiddenToolingObjects.add('InstalledSubscriberPackage');
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-      const testOrg = sfLogin('admin@acme.example');
-      await $$.stubAuths(testOrg);
+    it('reports unreadable, not a crash, for a user who cannot see installed packages (no View Setup)', async () => {
+      const { conn } = await emulatorContext($$, scenarios.base().withPackage().build(), { username: 'jane.doe@acme.example' });
 
-      const detection = await detectPackage(await testOrg.getConnection());
+      const detection = await detectPackage(conn);
 
       expect(detection.status).to.equal('unreadable');
     });
 
     it('reports missing when the org has no ScheduleOnce package', async () => {
-      const fake = installationOrg({ packages: [] });
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-      const testOrg = sfLogin('admin@acme.example');
-      await $$.stubAuths(testOrg);
-
-      expect(await detectPackage(await testOrg.getConnection())).to.deep.equal({ status: 'missing' });
+      const { conn } = await emulatorContext($$, scenarios.base().build(), { username: ADMIN_USERNAME });
+      expect(await detectPackage(conn)).to.deep.equal({ status: 'missing' });
     });
   });
 });

@@ -1,51 +1,39 @@
-import { type Connection, Org } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
+import { ADMIN_USERNAME, scenarios } from '../../../emulator/index.js';
 import { readMetadata, updateMetadata } from '../../../src/lib/org/metadata.js';
-import { readAnswer, type SoapCall, stubSoap, updateAnswer } from '../../fakes/soap.js';
-import { sfLogin } from '../connection/fake-org.js';
-
-/** What undici hands jsforce's caller for a dropped connection: the socket code only in `cause` (§4.6). */
-const fetchFailed = (code: string): Error => Object.assign(new TypeError('fetch failed'), { cause: { code } });
+import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
 
 describe('org/metadata: dropped connections', () => {
   const $$ = new TestContext();
-  let conn: Connection;
-  let calls: SoapCall[];
+  let ctx: EmulatorContext;
+
+  const soapCalls = (): string[] => ctx.emu.log.filter({ api: 'metadata' }).map((e) => `${e.kind}${e.fault ? ` ${e.fault}` : ''}`);
 
   beforeEach(async () => {
-    const login = sfLogin('admin@acme.example');
-    await $$.stubAuths(login);
-    conn = (await Org.create({ aliasOrUsername: login.username })).getConnection('66.0');
-    calls = [];
+    ctx = await emulatorContext($$, scenarios.demo().build(), { username: ADMIN_USERNAME });
   });
 
   it('a readMetadata call is sent again after a drop', async () => {
-    stubSoap($$.SANDBOX, (call) => {
-      calls.push(call);
-      if (calls.length === 1) throw fetchFailed('ECONNRESET');
-      return readAnswer([{ fullName: 'Event-Event Layout', layoutSections: [] }]);
-    });
+    ctx.emu.faults.resetConnections({ times: 1, path: '/services/Soap/m/' });
 
-    const [layout] = await readMetadata(conn, 'Layout', ['Event-Event Layout']);
+    const [layout] = await readMetadata(ctx.conn, 'Layout', ['Event-Event Layout']);
 
     expect(layout?.fullName).to.equal('Event-Event Layout');
-    expect(calls.map((c) => c.operation)).to.deep.equal(['readMetadata', 'readMetadata']);
+    expect(soapCalls()).to.deep.equal(['read resetConnection', 'read']);
   });
 
-  it('an updateMetadata call is never sent twice: the drop is thrown', async () => {
-    stubSoap($$.SANDBOX, (call) => {
-      calls.push(call);
-      if (calls.length === 1) throw fetchFailed('UND_ERR_SOCKET');
-      return updateAnswer([{ fullName: 'Event-Event Layout' }]);
-    });
+  it('an updateMetadata call is never sent twice: the drop is thrown, even when the org saved it', async () => {
+    const [layout] = await readMetadata(ctx.conn, 'Layout', ['Event-Event Layout']);
+    ctx.emu.log.clear();
+    ctx.emu.faults.closeConnections({ times: 1, path: '/services/Soap/m/', when: 'midAnswer' });
 
-    const err = await updateMetadata(conn, 'Layout', [{ fullName: 'Event-Event Layout' }]).then(
+    const err = await updateMetadata(ctx.conn, 'Layout', [layout!]).then(
       () => undefined,
       (e: unknown) => e as Error
     );
 
     expect(err?.message).to.equal('fetch failed');
-    expect(calls.map((c) => c.operation)).to.deep.equal(['updateMetadata']);
+    expect(soapCalls()).to.deep.equal(['write closeConnection']);
   });
 });
