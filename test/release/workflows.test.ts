@@ -1,5 +1,5 @@
 /**
- * The GitHub workflows (the release pipeline) and the GitHub CI recipe users copy, checked against GitHub's workflow
+ * The GitHub workflows (tests, the release pipeline, the weekly dependency update) and the GitHub CI recipe users copy, checked against GitHub's workflow
  * schema by action-validator (offline: a WebAssembly build of the validator).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -36,5 +36,17 @@ describe('release: workflow files', () => {
     expect(text).to.match(/tags: \['v\*'\]/);
     expect(text).to.include('id-token: write');
     expect(text).to.include('npm publish --provenance');
+  });
+
+  it('bumps the dependencies weekly (and on demand), bundles, tests, and opens a pull request only after that', () => {
+    const text = readFileSync(join(REPO_ROOT, '.github', 'workflows', 'dependencies.yml'), 'utf8');
+    expect(text).to.match(/schedule:\n\s+- cron: '[\d*]+ [\d*]+ \* \* [0-6]'/);
+    expect(text).to.include('workflow_dispatch:');
+    const steps = text.slice(text.indexOf('\njobs:'));
+    const order = ['npm-check-updates', 'npm update', 'run: npm run build', 'run: npm test', 'gh pr create'].map((s) => steps.indexOf(s));
+    expect(order.every((at) => at >= 0), 'every step is there').to.equal(true);
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    // The pinned (patched) packages are bumped by name: whatever package.json pins exactly.
+    expect(text).to.match(/--filter "\$pinned"/);
   });
 });
