@@ -71,7 +71,7 @@ describe('doctor/markdown', () => {
     const [api, installation] = tables(markdown);
     expect(api.rows.map((r) => r[0])).to.deep.equal(['✓', '✓', '✓', '✓', '✓', '✓', '⚠', '⚠']);
     expect(api.rows.at(-1)?.[2]).to.match(/^14250 of 15000 daily API requests used \(95 %\)/);
-    expect(installation.rows.map((r) => r[0])).to.deep.equal(['✓', '✗', '✓']);
+    expect(installation.rows.map((r) => r[0])).to.deep.equal(['✓', '✗', '✓', '○']);
     const list = marked.lexer(markdown).find((t): t is Tokens.List => t.type === 'list');
     expect(list?.ordered).to.equal(true);
     const items = list!.items.map((i) => plain(i.tokens));

@@ -24,6 +24,7 @@ describe('doctor/render', () => {
       '    ✓ OnceHub package is installed: OnceHub connector for Salesforce 3.12.0.1 is installed (namespace ScheduleOnce).',
       `    ✓ API user has the OnceHub permission set: ${API_USER} has the permission set "OnceHub connector for Salesforce".`,
       '    ✓ Event page layouts show the OnceHub fields: All 1 Event page layouts in use show both OnceHub fields (Event status, Cancel/reschedule reason).',
+      "    ○ The project's Event layout files show the OnceHub fields: Not checked: doctor runs outside an sf project (no sfdx-project.json in this folder or above).",
       '✓ Field validation',
       "    ✓ Required fields have a value source: Every required field on Lead, Contact, Account, Event and Case has a value source. Filled by OnceHub's default mapping (keep it in place): Lead.LastName, Lead.Company, Contact.LastName, Account.Name.",
       '    ✓ No active validation rules can reject bookings: No active validation rules on Lead, Contact, Account, Event or Case.',
@@ -34,7 +35,7 @@ describe('doctor/render', () => {
       '    ○ Creation rules fit the org: Not checked: the creation rules are kept in OnceHub. Give them in a setup file with --config to check them against the org.',
       '',
       '3 of 5 phases complete',
-      'Checks: passed 14, warnings 0, failed 0, skipped 2',
+      'Checks: passed 14, warnings 0, failed 0, skipped 3',
     ]);
   });
 

@@ -97,10 +97,11 @@ describe('installation/layout against the emulator', () => {
     it('reads a layout again one by one when a fault fails its whole batch, so only the faulty one is reported', async () => {
       const { layouts } = await readLayoutFacts(ctx.conn);
       ctx.emu.log.clear();
-      // The batch call and the first single read fail (a SOAP fault is not retried); the second single read passes.
-      ctx.emu.faults.soapFaults({ path: SOAP, times: 2 });
+      // The batch call and the first single read fail with a fault that is not transient (a 500 UNKNOWN_EXCEPTION would
+      // be retried); the second single read passes.
+      ctx.emu.faults.soapFaults({ path: SOAP, times: 2, code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id' });
       const reads = await readLayouts(ctx.conn, layouts);
-      expect(reads.map((r) => ('metadata' in r ? 'read' : r.error.errorCode))).to.deep.equal(['UNKNOWN_EXCEPTION', 'read']);
+      expect(reads.map((r) => ('metadata' in r ? 'read' : r.error.errorCode))).to.deep.equal(['INVALID_CROSS_REFERENCE_KEY', 'read']);
       expect(soapCalls(ctx)).to.equal(3);
     });
 
