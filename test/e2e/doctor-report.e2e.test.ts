@@ -77,6 +77,7 @@ describe('e2e: sf oncehub doctor --result-format markdown, api-usage', function 
       ['✓', 'OnceHub package is installed (package-installed)'],
       ['✗', 'API user has the OnceHub permission set (permset-assigned)'],
       ['⚠', 'Event page layouts show the OnceHub fields (layout-fields)'],
+      ['○', "The project's Event layout files show the OnceHub fields (source-layouts)"],
     ]);
     expect(rows(2).find((r) => r[1].endsWith('(validation-rules)'))?.[2]).to.include('Lead.Phone_Required ("Please enter a phone number.")');
     const fixes = tokens.find((t): t is Tokens.List => t.type === 'list');

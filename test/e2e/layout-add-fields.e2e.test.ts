@@ -50,7 +50,10 @@ describe('e2e: sf oncehub layout add-fields', function () {
     const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
 
     expect(run.exitCode, run.stderr).to.equal(0);
-    expect(run.json?.result).to.deep.equal({
+    // A write is preceded by a backup, in a new folder under the plugin's state folder.
+    expect(run.json?.result.backupDir).to.match(/[\\/]\.sf[\\/]oncehub[\\/]backups[\\/]00D/);
+    expect({ ...run.json?.result, backupDir: undefined }).to.deep.equal({
+      backupDir: undefined,
       layouts: [
         { layout: 'Event Layout', added: [CANCEL_REASON_FIELD], alreadyPresent: [EVENT_STATUS_FIELD] },
         { layout: 'Sales Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] },
@@ -92,7 +95,8 @@ describe('e2e: sf oncehub layout add-fields', function () {
     const run = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
 
     expect(run.exitCode, run.stderr).to.equal(0);
-    expect(run.json?.result).to.deep.equal({ layouts: [{ layout: 'Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] }] });
+    expect(run.json?.result.layouts).to.deep.equal([{ layout: 'Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] }]);
+    expect(run.json?.result.backupDir).to.be.a('string');
     const after = eventLayout(s.emulator, 'Event Layout');
     expect(after.platformActionList).to.deep.equal(before.platformActionList);
     expect(without(after, [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD])).to.deep.equal(before);
@@ -121,20 +125,22 @@ describe('e2e: sf oncehub layout add-fields', function () {
   it('reads a batch that failed one layout at a time: only the layout that fails again is reported, exit 68', async () => {
     const s = await open(scenarios.demo().withTwoEventLayouts());
     const before = eventLayout(s.emulator, 'Event Layout');
-    // The batch read and the first single read get a SOAP fault (not retried); the second single read passes.
-    s.emulator.faults.soapFaults({ path: '/services/Soap/', times: 2 });
+    // The batch read and the first single read get a SOAP fault that is not transient (a 500 UNKNOWN_EXCEPTION would be
+    // retried); the second single read passes.
+    const fault = { path: '/services/Soap/', times: 2, code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id' };
+    s.emulator.faults.soapFaults(fault);
 
     const json = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme', '--json']);
 
     expect(json.exitCode, json.stderr).to.equal(68);
     expect(json.json?.result.layouts[0]).to.deep.include({ layout: 'Event Layout', added: [], alreadyPresent: [], unreadable: true });
-    expect(json.json?.result.layouts[0].error.errorCode).to.equal('UNKNOWN_EXCEPTION');
+    expect(json.json?.result.layouts[0].error.errorCode).to.equal('INVALID_CROSS_REFERENCE_KEY');
     expect(json.json?.result.layouts[1]).to.deep.equal({ layout: 'Sales Event Layout', added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] });
     expect(eventLayout(s.emulator, 'Event Layout')).to.deep.equal(before);
     expect(s.emulator.log.filter({ api: 'metadata' }).map((e) => e.kind)).to.deep.equal(['read', 'read', 'read', 'write']);
 
     s.emulator.log.clear();
-    s.emulator.faults.soapFaults({ path: '/services/Soap/', times: 2 });
+    s.emulator.faults.soapFaults(fault);
     const human = await s.sf(['oncehub', 'layout', 'add-fields', '-o', 'acme']);
     expect(human.exitCode).to.equal(68);
     expect(human.stderr).to.include('Could not read the layout "Event Layout"');
