@@ -5,6 +5,7 @@ import { ConfigFile, Global, Lifecycle, Messages } from '@salesforce/core';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { escapeControl } from '../cli/command-line.js';
 import { packageFile, writeFileSafely } from '../files.js';
+import { type Environment, sameId } from '../org/identity.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'state');
@@ -20,7 +21,7 @@ const messages = Messages.loadMessages('plugin-oncehub', 'state');
  * @salesforce/core's ConfigFile uses and go through writeFileSafely (mode 0600, a symlink is refused).
  */
 
-export type Environment = 'production' | 'sandbox';
+export type { Environment } from '../org/identity.js';
 export const CONNECT_MODES = ['standard', 'advanced-secure'] as const;
 export type ConnectMode = (typeof CONNECT_MODES)[number];
 
@@ -41,9 +42,6 @@ export type StateContents = Partial<Record<Environment, ConnectionRecord>>;
 export const ENVIRONMENTS: readonly Environment[] = ['production', 'sandbox'];
 
 const RECORD_KEYS = ['environment', 'alias', 'username', 'userId', 'orgId', 'instanceUrl', 'mode', 'connectedAt'] as const;
-
-/** Salesforce ids compared the way Salesforce does: the 15-character and 18-character forms of an id are the same. */
-export const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
 
 /**
  * Kept so the file's place is the one @salesforce/core gives global state files (and TestContext redirects):
