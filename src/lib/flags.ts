@@ -47,8 +47,9 @@ export function requireUsernameList(flag: string, value: string): string {
 }
 
 /**
- * The flags several commands share (--api-user, --mode, --sandbox/--production), declared once. Each command passes
- * its own messages bundle, so every flag's help text still comes from that command's Markdown.
+ * The flags several commands share (--api-user, --mode, --sandbox/--production), declared once. --api-user and the
+ * environment flags mean something different per command, so each passes its own bundle for their texts; --mode means
+ * the same everywhere and its text is messages/commands.md's.
  */
 
 /** --api-user: the username the API user must have (or the one to check). */
@@ -85,18 +86,21 @@ export const layoutFlag = (messages: Messages<string>) =>
     parse: (input) => Promise.resolve(input).then((value) => requireNonBlank('--layout', value)),
   });
 
-const modeSpec = (messages: Messages<string>) => ({
-  summary: messages.getMessage('flags.mode.summary'),
-  description: messages.getMessage('flags.mode.description'),
-  options: CONNECT_MODES,
-});
+/** --mode's text is the same for every command: one summary and description in messages/commands.md. */
+const modeSpec = () => {
+  const messages = Messages.loadMessages('plugin-oncehub', 'commands');
+  return {
+    summary: messages.getMessage('flags.mode.summary'),
+    description: messages.getMessage('flags.mode.description'),
+    options: CONNECT_MODES,
+  };
+};
 
 /** --mode standard|advanced-secure, without a default: doctor and setup fall back to the setup file or the record. */
-export const modeFlag = (messages: Messages<string>) => Flags.option(modeSpec(messages))();
+export const modeFlag = () => Flags.option(modeSpec())();
 
 /** --mode for connect, where an unsaid mode is standard (shown as the default in help). */
-export const modeFlagDefaultStandard = (messages: Messages<string>) =>
-  Flags.option({ ...modeSpec(messages), default: 'standard' as const })();
+export const modeFlagDefaultStandard = () => Flags.option({ ...modeSpec(), default: 'standard' as const })();
 
 /** --sandbox / --production, mutually exclusive; `described` when the bundle has a description for each. */
 export const environmentFlags = (messages: Messages<string>, described = false) => {

@@ -24,7 +24,7 @@ import {
   pickPermissionSet,
   usersByUsernameQuery,
 } from './permset.js';
-import { sameId } from '../connection/state.js';
+import { sameId } from '../org/identity.js';
 import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -344,13 +344,6 @@ export function mergeInto(target: AssignmentOutcome, more: AssignmentOutcome): A
   target.alreadyAssigned.push(...more.alreadyAssigned);
   target.failed.push(...more.failed);
   return target;
-}
-
-/** 0 when every user ends up with the set (new or already), 1 when none does, 68 for partial success. */
-export function exitCodeFor(outcome: AssignmentOutcome): 0 | 1 | 68 {
-  const ok = outcome.assigned.length + outcome.alreadyAssigned.length;
-  if (outcome.failed.length === 0) return 0;
-  return ok === 0 ? 1 : 68;
 }
 
 /** sf's alias resolver, for `-b` values: an unknown alias is taken as a username, as `sf org assign permset` does. */

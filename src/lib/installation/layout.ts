@@ -6,6 +6,8 @@ import { batches, listMetadata, type MetadataError, type MetadataFileProperties,
 import { orderByWsdl, WsdlOrderError } from '../org/metadata-order.js';
 import { dataPath, expectObject, getRequest, queryAll, readResource, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
 import { escapeControl, quoteArg } from '../cli/command-line.js';
+import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
+import { sameId } from '../org/identity.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -200,9 +202,6 @@ async function readNames(conn: Connection, names: readonly string[]): Promise<La
   return reads.flat();
 }
 
-/** 15- and 18-character ids of one record compare equal. */
-const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
-
 /**
  * The spellings to try for a listed layout: the listed full name, and, for a managed layout listed without its
  * namespace on the layout part (Gearset's "Retrieving and deploying namespaced layouts"), with it.
@@ -284,12 +283,6 @@ export function layoutRow(layout: EventLayout, plan: LayoutPlan, writeError?: La
   if ('unreadable' in plan) return { layout: layout.name, added: [], alreadyPresent: [], error: plan.unreadable, unreadable: true };
   if (writeError) return { layout: layout.name, added: [], alreadyPresent: plan.alreadyPresent, notAdded: plan.added, error: writeError };
   return { layout: layout.name, added: plan.added, alreadyPresent: plan.alreadyPresent };
-}
-
-/** 0 when every layout ends up with the fields (added or already there), 1 when none does, 68 in between. */
-export function layoutsExitCode(rows: readonly LayoutFieldsRow[]): 0 | 1 | 68 {
-  const failed = rows.filter((r) => r.error).length;
-  return failed === 0 ? 0 : failed === rows.length ? 1 : 68;
 }
 
 /**
@@ -380,7 +373,8 @@ export type AddLayoutFieldsOutcome = {
   result: LayoutAddFieldsResult;
   /** How many layouts lacked a field (and were written, unless this was a dry run). */
   changing: number;
-  exitCode: 0 | 1 | 68;
+  /** 0 when every layout has the fields (added or already there), 1 when none has, 68 in between. */
+  exitCode: ExitCode;
 };
 
 /**
@@ -409,5 +403,7 @@ export async function addLayoutFields(
   });
   const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes, options.beforeWrite);
   const layouts = selected.map((l, i) => layoutRow(l, plans[i], failures.get(l.id)));
-  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode: layoutsExitCode(layouts) };
+  const failed = layouts.filter((r) => r.error).length;
+  const exitCode = exitCodeOf({ failed, succeeded: layouts.length - failed });
+  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode };
 }

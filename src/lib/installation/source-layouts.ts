@@ -5,6 +5,7 @@ import { Messages, SfProject } from '@salesforce/core';
 import { type Check, pass, skip, warn } from '../checks.js';
 import { commandLine } from '../cli/command-line.js';
 import { writeFileSafely } from '../files.js';
+import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
 import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/layout-names.js';
 import { addFieldsToLayoutFile, fieldsInLayout } from './layout-file-edit.js';
 import { type EventLayout, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
@@ -134,7 +135,7 @@ export async function addLayoutFieldsToSource(
   conn: Connection,
   alias: string,
   options: { sourceDirs: readonly string[]; layouts?: readonly string[]; dryRun: boolean; cwd?: string }
-): Promise<{ result: SourceLayoutsResult; exitCode: 0 | 1 | 68 }> {
+): Promise<{ result: SourceLayoutsResult; exitCode: ExitCode }> {
   const cwd = options.cwd ?? process.cwd();
   const dirs = options.sourceDirs.map((d) => resolve(cwd, d));
   for (const [i, dir] of dirs.entries()) {
@@ -170,8 +171,7 @@ export async function addLayoutFieldsToSource(
     ...(options.dryRun ? { dryRun: true as const } : {}),
   };
   const failed = rows.filter((r) => r.error).length;
-  const exitCode = failed === 0 ? 0 : failed === rows.length ? 1 : 68;
-  return { result, exitCode };
+  return { result, exitCode: exitCodeOf({ failed, succeeded: rows.length - failed }) };
 }
 
 // ---- doctor's source-layouts check -------------------------------------------------------------------------------

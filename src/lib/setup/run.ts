@@ -5,14 +5,13 @@ import {
   type ConnectOutcome,
   type ConnectResult,
   connectionPassed,
-  connectTarget,
-  type ConnectTarget,
-  sameUsername,
 } from '../connection/connect.js';
 import { type ConnectMode, type Environment, readConnections, recordForOrg } from '../connection/state.js';
-import { exitCodeOf, type DoctorReport } from '../doctor/report.js';
+import type { DoctorReport } from '../doctor/report.js';
 import { chooseMode } from '../doctor/run.js';
 import { loadSetupFile } from '../mapping/setup-file.js';
+import { sameUsername } from '../org/identity.js';
+import { connectTarget, type ConnectTarget } from '../org/target.js';
 import { type SetupApplied, writesFailed } from './apply.js';
 import { buildPlan, orgChanges, planJson, type SetupPlan, type SetupPlanJson } from './plan.js';
 import { readPlanFacts } from './read.js';
@@ -94,8 +93,11 @@ export const confirmationRequired = (plan: SetupPlan, alias: string): SfError =>
     .createError('error.ConfirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
     .setData(planJson(plan));
 
-/** The doctor's exit code (1 when a check fails); else 68 when a write was refused for some user or layout; else 0. */
-export function setupExitCode(applied: SetupApplied, doctor: DoctorReport): 0 | 1 | 68 {
-  if (exitCodeOf(doctor) !== 0) return 1;
-  return writesFailed(applied) ? 68 : 0;
+/**
+ * What setup's exit code is made of (lib/cli/exit-codes.ts turns it into the code): the doctor's failing checks when
+ * there are any (1); else the writes refused for some user or layout beside the passing doctor (68); else nothing (0).
+ */
+export function setupOutcome(applied: SetupApplied, doctor: DoctorReport): { failed: number; succeeded?: number } {
+  if (doctor.summary.fail > 0) return { failed: doctor.summary.fail };
+  return { failed: writesFailed(applied) ? 1 : 0, succeeded: 1 };
 }

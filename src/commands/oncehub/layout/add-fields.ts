@@ -1,7 +1,9 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError } from '../../../lib/cli/command.js';
+import { errorCodesHelp } from '../../../lib/cli/exit-codes.js';
+import { columnsOf } from '../../../lib/cli/table.js';
 import { layoutFlag, targetOrgFlag } from '../../../lib/flags.js';
-import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { addLayoutFields, type LayoutAddFieldsResult, type LayoutFieldsRow } from '../../../lib/installation/layout.js';
 import { backupBeforeWrite, restoreCommand } from '../../../lib/installation/backup.js';
@@ -24,11 +26,7 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '68': messages.getMessage('errorCodes.68'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1, 68]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -50,12 +48,8 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
 
   public async run(): Promise<AddFieldsCommandResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(LayoutAddFields).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+    const { flags, raw } = await this.parse(LayoutAddFields).catch(orgFlagError);
+    const { conn, target } = await loggedInTarget(flags, raw);
     this.spinner.start(messages.getMessage('info.Reading'));
     const sourceDirs = flags['source-dir'];
     if (sourceDirs?.length) {
@@ -122,9 +116,9 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
     this.table({
       data: layouts.map((r) => ({ layout: r.layout, added: list(r.added), alreadyPresent: list(r.alreadyPresent) })),
       columns: [
-        { key: 'layout', name: 'Layout' },
-        { key: 'added', name: result.dryRun ? 'Would add' : 'Added' },
-        { key: 'alreadyPresent', name: 'Already present' },
+        ...columnsOf(messages, ['layout'] as const),
+        { key: 'added' as const, name: messages.getMessage(result.dryRun ? 'column.wouldAdd' : 'column.added') },
+        ...columnsOf(messages, ['alreadyPresent'] as const),
       ],
     });
     for (const r of layouts) {
