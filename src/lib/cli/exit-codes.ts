@@ -6,7 +6,9 @@ import { toHelpSection } from '@salesforce/sf-plugins-core';
  * plugin-deploy-retrieve keeps its `errorCodes` (src/errorCodes.ts with messages/errorCodes.md in
  * github.com/salesforcecli/plugin-deploy-retrieve). The numbers are the Salesforce CLI's published exit codes
  * (https://developer.salesforce.com/docs/atlas.en-us.sfdx_cli_reference.meta/sfdx_cli_reference/cli_reference_exit_codes.htm):
- * 2 comes from oclif's flag parsing and 130 from SfCommand's signal handlers, never from our code.
+ * 2 comes from oclif's flag parsing, 10 and 20 from SfCommand's error handling (sf-plugins-core's errorHandling.ts:
+ * a TypeError is 10, a Salesforce gack, UNKNOWN_EXCEPTION, is 20) and 130 from the plugin's interrupt handling
+ * (interrupt.ts), never from exitCodeOf. README.md's exit-code table lists the same codes.
  */
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -16,6 +18,8 @@ export const EXIT_CODES = {
   success: 0,
   failure: 1,
   flagError: 2,
+  internalError: 10,
+  salesforceError: 20,
   partialSuccess: 68,
   interrupted: 130,
 } as const;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { expect } from 'chai';
 import { EXIT_CODES, errorCodesHelp, exitCodeMeaning, exitCodeOf } from '../../../src/lib/cli/exit-codes.js';
@@ -6,14 +7,32 @@ import { MARKS } from '../../../src/lib/checks.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 
 describe('exit codes', () => {
-  it('are the Salesforce CLI numbers: 0 success, 1 failure, 2 flag error, 68 partial success, 130 interrupted', () => {
-    expect(EXIT_CODES).to.deep.equal({ success: 0, failure: 1, flagError: 2, partialSuccess: 68, interrupted: 130 });
+  it('are the Salesforce CLI numbers: 0, 1, 2, 10, 20, 68, 130', () => {
+    expect(EXIT_CODES).to.deep.equal({
+      success: 0,
+      failure: 1,
+      flagError: 2,
+      internalError: 10,
+      salesforceError: 20,
+      partialSuccess: 68,
+      interrupted: 130,
+    });
+  });
+
+  it("are the codes of README.md's exit-code table, no more and no fewer", async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Exit codes'));
+    const table = section.slice(0, section.indexOf('\n## ', 1) === -1 ? undefined : section.indexOf('\n## ', 1));
+    const codes = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect(codes).to.deep.equal(Object.values(EXIT_CODES));
   });
 
   it('each has its meaning in messages/exit-codes.md', () => {
     for (const code of Object.values(EXIT_CODES)) expect(exitCodeMeaning(code)).to.be.a('string').and.not.be.empty;
     expect(exitCodeMeaning(68)).to.match(/^Partial success/);
     expect(exitCodeMeaning(130)).to.match(/Ctrl-C/);
+    expect(exitCodeMeaning(10)).to.match(/internal error/);
+    expect(exitCodeMeaning(20)).to.match(/UNKNOWN_EXCEPTION/);
   });
 
   describe('exitCodeOf, the one rule', () => {
