@@ -14,7 +14,7 @@ export const MAX_USERNAME_LENGTH = 80;
  * user in production. Exit code 1, like every other usage error of the plugin.
  */
 export function requireNonBlank(flag: string, value: string): string {
-  if (value.trim() === '') throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  if (value.trim() === '') throw usageError(flagMessages.createError('error.blank', [flag], [], 1));
   return value;
 }
 
@@ -33,7 +33,7 @@ export function requireUsername(flag: string, value: string): string {
   requireNonBlank(flag, value);
   if (value.length > MAX_USERNAME_LENGTH) {
     const shown = `${escapeControl(value.slice(0, 40))}…`;
-    throw usageError(flagMessages.createError('error.TooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
+    throw usageError(flagMessages.createError('error.tooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
   }
   return value;
 }
@@ -41,7 +41,7 @@ export function requireUsername(flag: string, value: string): string {
 /** -b/--on-behalf-of values: comma- or space-separated usernames or aliases; blank or only separators is an error. */
 export function requireUsernameList(flag: string, value: string): string {
   const names = value.split(/[\s,]+/).filter((v) => v.length > 0);
-  if (names.length === 0) throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  if (names.length === 0) throw usageError(flagMessages.createError('error.blank', [flag], [], 1));
   names.forEach((name) => requireUsername(flag, name));
   return value;
 }

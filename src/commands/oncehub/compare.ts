@@ -35,7 +35,7 @@ export default class Compare extends SfCommand<CompareResult> {
     handleInterrupts();
     const { flags, raw } = await this.parse(Compare).catch(orgFlagError);
     const [source, target] = [targetOrg(flags, raw, 'source-org'), targetOrg(flags, raw)];
-    if (sameId(source.org.getOrgId(), target.org.getOrgId())) throw messages.createError('error.SameOrg', [source.org.getOrgId()]);
+    if (sameId(source.org.getOrgId(), target.org.getOrgId())) throw messages.createError('error.sameOrg', [source.org.getOrgId()]);
 
     const named = (side: typeof source): string | undefined => side.typedAlias ?? side.org.getUsername();
     this.spinner.start(messages.getMessage('info.comparing', [named(source), named(target)]));

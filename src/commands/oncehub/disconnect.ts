@@ -35,7 +35,7 @@ export default class Disconnect extends SfCommand<DisconnectResult> {
     const { flags } = await this.parse(Disconnect);
     const asked = environmentFromFlags(flags);
     const recorded = recordedEnvironments(await readConnections());
-    if (!asked && recorded.length > 1) throw messages.createError('error.ChooseEnvironment');
+    if (!asked && recorded.length > 1) throw messages.createError('error.chooseEnvironment');
 
     const environment = asked ?? recorded[0];
     const forgotten = environment ? await forgetConnection(environment) : undefined;

@@ -63,7 +63,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
 
     const format = flags['result-format'];
     const outputDir = flags['output-dir'] ?? process.cwd();
-    const notWritten = (err: unknown, kind: 'Junit' | 'Markdown'): Error =>
+    const notWritten = (err: unknown, kind: 'junit' | 'markdown'): Error =>
       messages.createError(`error.${kind}NotWritten`, [outputDir, err instanceof Error ? err.message : String(err)]);
     if (format === 'markdown') {
       // stdout is the Markdown alone, so `>> "$GITHUB_STEP_SUMMARY"` gets nothing else.
@@ -71,14 +71,14 @@ export default class Doctor extends SfCommand<DoctorReport> {
       if (!this.jsonEnabled()) this.log(markdown.trimEnd());
       if (flags['output-dir']) {
         const path = await writeMarkdownReport(markdown, outputDir).catch((err: unknown) => {
-          throw notWritten(err, 'Markdown');
+          throw notWritten(err, 'markdown');
         });
         this.logToStderr(messages.getMessage('info.markdownWritten', [path]));
       }
     } else if (!this.jsonEnabled()) for (const line of renderReport(report, facts)) this.log(line);
     if (format === 'junit') {
       const path = await writeJunitReport(report, outputDir).catch((err: unknown) => {
-        throw notWritten(err, 'Junit');
+        throw notWritten(err, 'junit');
       });
       if (!this.jsonEnabled()) this.log(messages.getMessage('info.junitWritten', [path]));
     }

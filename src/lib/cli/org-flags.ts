@@ -21,13 +21,13 @@ export function explainOrgFlagError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const unknownOrg = /No authorization information found for (.+)\.$/m.exec(err.message);
   if (err.name === 'NamedOrgNotFoundError' && unknownOrg) {
-    const explained = messages.createError('error.UnknownOrg', [escapeControl(unknownOrg[1])], [quoteArg(unknownOrg[1])]);
+    const explained = messages.createError('error.unknownOrg', [escapeControl(unknownOrg[1])], [quoteArg(unknownOrg[1])]);
     // Keep sf's own "Did you mean …?" suggestion first: a typo is the likeliest cause.
     const suggestions = err instanceof SfError ? err.actions ?? [] : [];
     explained.actions = [...suggestions, ...(explained.actions ?? [])];
     return explained;
   }
-  if (err.name === 'NoDefaultEnvError') return messages.createError('error.NoTargetOrg');
+  if (err.name === 'NoDefaultEnvError') return messages.createError('error.noTargetOrg');
   return err;
 }
 

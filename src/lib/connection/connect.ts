@@ -55,7 +55,7 @@ const loginUrlOf = (environment: Environment): string =>
 export function assertApiUser(target: ConnectTarget, expected: string | undefined): void {
   if (expected === undefined || sameUsername(expected, target.username)) return;
   throw messages.createError(
-    'error.ApiUserMismatch',
+    'error.apiUserMismatch',
     [escapeControl(target.alias), escapeControl(target.username), escapeControl(expected)],
     [escapeControl(expected), quoteArg(expected)]
   );
@@ -69,7 +69,7 @@ export function assertEnvironment(
   orgName: string
 ): void {
   if (expected === undefined || expected === actual) return;
-  const key = expected === 'sandbox' ? 'error.ExpectedSandbox' : 'error.ExpectedProduction';
+  const key = expected === 'sandbox' ? 'error.expectedSandbox' : 'error.expectedProduction';
   const suggestedAlias = `oncehub-${expected}`;
   throw messages.createError(
     key,

@@ -127,7 +127,7 @@ async function warnUnusable(read: StateRead): Promise<void> {
   if (!read.problem || warned.has(key)) return;
   warned.add(key);
   await Lifecycle.getInstance().emitWarning(
-    messages.getMessage('warning.Unusable', [escapeControl(read.path), escapeControl(read.problem)])
+    messages.getMessage('warning.unusable', [escapeControl(read.path), escapeControl(read.problem)])
   );
 }
 
@@ -158,7 +158,7 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
       if (since > LOCK_STALE_MS) {
         await rm(lock, { recursive: true, force: true });
       } else if (attempt >= LOCK_ATTEMPTS) {
-        throw messages.createError('error.Locked', [path, lock]);
+        throw messages.createError('error.locked', [path, lock]);
       } else {
         await delay(50);
       }
@@ -191,10 +191,10 @@ export async function recordConnection(record: ConnectionRecord, now: () => Date
         await rename(path, keptAs);
       } catch (err) {
         // Not movable (e.g. a folder's permissions): never overwrite what could not be kept.
-        throw messages.createError('error.NotKept', [path, errorText(err)]);
+        throw messages.createError('error.notKept', [path, errorText(err)]);
       }
       await Lifecycle.getInstance().emitWarning(
-        messages.getMessage('warning.KeptCorrupt', [escapeControl(path), escapeControl(read.problem), escapeControl(keptAs)])
+        messages.getMessage('warning.keptCorrupt', [escapeControl(path), escapeControl(read.problem), escapeControl(keptAs)])
       );
     }
     // Copy field by field: only the documented keys may ever reach the file.

@@ -49,7 +49,7 @@ export async function serialize(setupFile: SetupFile, format: 'json' | 'yaml'): 
 }
 
 const fileExists = (err: unknown, outputFile: string): unknown =>
-  err instanceof Error && err.name === 'FileExistsError' ? messages.createError('error.FileExists', [outputFile]) : err;
+  err instanceof Error && err.name === 'FileExistsError' ? messages.createError('error.fileExists', [outputFile]) : err;
 
 /**
  * Fails before any request when the file exists and --force was not given, or when the path is a symlink (without

@@ -158,7 +158,7 @@ const failureOf = (err: unknown): LayoutWriteError => {
   const errorCode = errorCodeOf(err) ?? 'UNKNOWN_EXCEPTION';
   const message = err instanceof Error ? err.message : String(err);
   // The refusal names the permissions the Metadata API needs (forcedotcom/cli#3048).
-  if (errorCode === 'INSUFFICIENT_ACCESS') return { errorCode, message: messages.getMessage('error.MetadataAccess', [message]) };
+  if (errorCode === 'INSUFFICIENT_ACCESS') return { errorCode, message: messages.getMessage('error.metadataAccess', [message]) };
   return { errorCode, message };
 };
 
@@ -166,7 +166,7 @@ const failureOf = (err: unknown): LayoutWriteError => {
 const fullNameOf = (layout: EventLayout): string => layout.fullName ?? layoutFullName(layout.name, layout.namespacePrefix);
 
 const noContent = (fullName: string): LayoutRead => ({
-  error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.NoContent', [fullName]) },
+  error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.noContent', [fullName]) },
 });
 
 /** One `readMetadata` call: a read per name; a failed call is each name's error (org-level failures are thrown). */
@@ -311,7 +311,7 @@ export async function writeLayouts(
       return [{ layout: w.layout, fullName, read: w.read, component: orderByWsdl('Layout', { ...w.metadata, fullName }) }];
     } catch (err) {
       if (!(err instanceof WsdlOrderError)) throw err;
-      failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.UnknownElement', [err.message]) });
+      failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.unknownElement', [err.message]) });
       return [];
     }
   });
@@ -390,11 +390,11 @@ export async function addLayoutFields(
 ): Promise<AddLayoutFieldsOutcome> {
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
-  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), escapeControl(alias)], [quoteArg(alias)]);
+  if (absent.length > 0) throw messages.createError('error.packageFieldsMissing', [absent.join(', '), escapeControl(alias)], [quoteArg(alias)]);
   const { selected, unknown } = selectLayouts(facts.layouts, options.layouts);
   if (unknown.length > 0) {
     const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
-    throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
+    throw messages.createError('error.unknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
   }
   const plans = (await readLayouts(conn, selected)).map(planLayout);
   const changes = selected.flatMap((layout, i) => {

@@ -78,7 +78,7 @@ export async function restoreLayouts(
 ): Promise<{ result: RestoreResult; exitCode: ExitCode }> {
   const { manifest, before, written } = await readBackup(options.dir);
   if (!sameId(manifest.orgId, target.orgId)) {
-    throw messages.createError('error.OtherOrg', [options.dir, manifest.orgId, manifest.username, target.alias, target.orgId], [manifest.username]);
+    throw messages.createError('error.otherOrg', [options.dir, manifest.orgId, manifest.username, target.alias, target.orgId], [manifest.username]);
   }
   const current = await readCurrent(conn, manifest.layouts.map((l) => l.fullName));
   const plan = planRestore(manifest, { before, written }, current, options.force);

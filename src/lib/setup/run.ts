@@ -62,7 +62,7 @@ export async function prepareSetup(org: Org, conn: Connection, options: SetupOpt
   const target = await connectTarget(org, conn, options.typedAlias);
   if (!options.apiUser && file?.apiUser && !sameUsername(file.apiUser, target.username)) {
     throw messages.createError(
-      'error.SetupFileApiUser',
+      'error.setupFileApiUser',
       [escapeControl(options.configPath ?? ''), escapeControl(file.apiUser), escapeControl(target.alias), escapeControl(target.username)],
       [escapeControl(file.apiUser), escapeControl(options.configPath ?? '')]
     );
@@ -90,7 +90,7 @@ export function confirmation(plan: SetupPlan, options: { noPrompt: boolean; canP
 /** The error for a production plan that cannot be confirmed, naming the org and how to go on; the plan is its data. */
 export const confirmationRequired = (plan: SetupPlan, alias: string): SfError =>
   messages
-    .createError('error.ConfirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
+    .createError('error.confirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
     .setData(planJson(plan));
 
 /**

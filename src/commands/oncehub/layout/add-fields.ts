@@ -50,7 +50,7 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
     handleInterrupts();
     const { flags, raw } = await this.parse(LayoutAddFields).catch(orgFlagError);
     const { conn, target } = await loggedInTarget(flags, raw);
-    this.spinner.start(messages.getMessage('info.Reading'));
+    this.spinner.start(messages.getMessage('info.reading'));
     const sourceDirs = flags['source-dir'];
     if (sourceDirs?.length) {
       // The project's files instead of the org: reads only (zero writes to the org).
@@ -79,7 +79,7 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
     const backupDir = backup.written();
     if (backupDir) result.backupDir = backupDir;
     this.print(result, changing);
-    if (backupDir) this.log(messages.getMessage('info.Backup', [backupDir, restoreCommand(target.alias, backupDir)]));
+    if (backupDir) this.log(messages.getMessage('info.backup', [backupDir, restoreCommand(target.alias, backupDir)]));
     if (exitCode !== 0) process.exitCode = exitCode;
     return result;
   }
@@ -98,20 +98,20 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
       });
     }
     for (const r of result.layouts) {
-      if (r.error) this.warn(messages.getMessage('warning.FileUnchanged', [r.file, r.error.message]));
+      if (r.error) this.warn(messages.getMessage('warning.fileUnchanged', [r.file, r.error.message]));
     }
     if (result.notInProject.length > 0) {
-      this.warn(messages.getMessage('warning.NotInProject', [result.notInProject.map((n) => `  ${retrieveCommand(n)}`).join('\n')]));
+      this.warn(messages.getMessage('warning.notInProject', [result.notInProject.map((n) => `  ${retrieveCommand(n)}`).join('\n')]));
     }
     const changing = result.layouts.filter((r) => r.added.length > 0).length;
-    if (result.dryRun) this.log(messages.getMessage('info.SourceDryRun', [changing, result.layouts.length]));
-    else if (changing === 0) this.log(messages.getMessage('info.SourceNothingToDo', [result.layouts.length]));
-    else this.logSuccess(messages.getMessage('info.SourceSummary', [changing, result.layouts.length]));
+    if (result.dryRun) this.log(messages.getMessage('info.sourceDryRun', [changing, result.layouts.length]));
+    else if (changing === 0) this.log(messages.getMessage('info.sourceNothingToDo', [result.layouts.length]));
+    else this.logSuccess(messages.getMessage('info.sourceSummary', [changing, result.layouts.length]));
   }
 
   private print(result: LayoutAddFieldsResult, changing: number): void {
     const { layouts } = result;
-    if (layouts.length === 0) return this.log(messages.getMessage('info.NoLayouts'));
+    if (layouts.length === 0) return this.log(messages.getMessage('info.noLayouts'));
     const list = (fields: string[] | undefined): string => (fields?.length ? fields.join(', ') : '-');
     this.table({
       data: layouts.map((r) => ({ layout: r.layout, added: list(r.added), alreadyPresent: list(r.alreadyPresent) })),
@@ -122,11 +122,11 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
       ],
     });
     for (const r of layouts) {
-      if (r.error) this.warn(messages.getMessage(r.unreadable ? 'warning.Unreadable' : 'warning.WriteFailed', [r.layout, r.error.message, r.error.errorCode]));
+      if (r.error) this.warn(messages.getMessage(r.unreadable ? 'warning.unreadable' : 'warning.writeFailed', [r.layout, r.error.message, r.error.errorCode]));
     }
     const written = layouts.filter((r) => r.added.length > 0).length;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [changing, layouts.length]));
-    else if (changing === 0) this.log(messages.getMessage('info.NothingToDo', [layouts.length]));
-    else this.logSuccess(messages.getMessage('info.Summary', [written, layouts.length]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [changing, layouts.length]));
+    else if (changing === 0) this.log(messages.getMessage('info.nothingToDo', [layouts.length]));
+    else this.logSuccess(messages.getMessage('info.summary', [written, layouts.length]));
   }
 }

@@ -32,7 +32,7 @@ export default class LayoutRestore extends SfCommand<RestoreResult> {
     handleInterrupts();
     const { flags, raw } = await this.parse(LayoutRestore).catch(orgFlagError);
     const { conn, target } = await loggedInTarget(flags, raw);
-    this.spinner.start(messages.getMessage('info.Reading'));
+    this.spinner.start(messages.getMessage('info.reading'));
     const { result, exitCode } = await restoreLayouts(conn, target, {
       dir: flags['backup-dir'],
       dryRun: flags['dry-run'],
@@ -53,10 +53,10 @@ export default class LayoutRestore extends SfCommand<RestoreResult> {
       columns: columnsOf(messages, ['layout', 'restored', 'reason'] as const),
     });
     const restored = layouts.filter((r) => r.restored).length;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [restored, layouts.length]));
-    else this.logSuccess(messages.getMessage('info.Summary', [restored, layouts.length, result.backupDir]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [restored, layouts.length]));
+    else this.logSuccess(messages.getMessage('info.summary', [restored, layouts.length, result.backupDir]));
     if (restored < layouts.length && layouts.some((r) => r.reason === messages.getMessage('reason.changedSince'))) {
-      this.warn(messages.getMessage('info.Force', [command]));
+      this.warn(messages.getMessage('info.force', [command]));
     }
   }
 }

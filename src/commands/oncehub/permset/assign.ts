@@ -45,7 +45,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
       orgUsername: target.username,
       resolveAlias: await aliasResolver(),
     });
-    this.spinner.start(messages.getMessage('info.Reading'));
+    this.spinner.start(messages.getMessage('info.reading'));
     const result = await assignPermissionSet(conn, target.alias, {
       usernames,
       permsetName: flags['permset-name'],
@@ -53,7 +53,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
       progress: {
         start: (total, permsetLabel): void => {
           this.spinner.stop();
-          const title = messages.getMessage('info.Assigning', [permsetLabel]);
+          const title = messages.getMessage('info.assigning', [permsetLabel]);
           this.progress.start(total, {}, { title, format: '%s | {bar} | {value}/{total} users' });
         },
         update: (done): void => this.progress.update(done),
@@ -75,18 +75,18 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
       const via = data.some((row) => row.via) ? columnsOf(messages, ['via'] as const) : [];
       if (data.length > 0) this.table({ title: messages.getMessage(title), data, columns: [...userColumns, ...via] });
     };
-    show(result.dryRun ? 'table.WouldAssign' : 'table.Assigned', result.assigned);
-    show('table.AlreadyAssigned', result.alreadyAssigned);
+    show(result.dryRun ? 'table.wouldAssign' : 'table.assigned', result.assigned);
+    show('table.alreadyAssigned', result.alreadyAssigned);
     if (result.failed.length > 0) {
       this.table<FailedRow>({
-        title: messages.getMessage('table.Failed'),
+        title: messages.getMessage('table.failed'),
         data: result.failed,
         columns: columnsOf(messages, ['username', 'errorCode', 'message'] as const),
       });
     }
     const [assigned, already, failed] = [result.assigned.length, result.alreadyAssigned.length, result.failed.length];
     const label = result.permissionSet.label;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [assigned, label, already, failed]));
-    else this.log(messages.getMessage('info.Summary', [label, assigned, already, failed]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [assigned, label, already, failed]));
+    else this.log(messages.getMessage('info.summary', [label, assigned, already, failed]));
   }
 }
