@@ -3,6 +3,7 @@
  * each, used by every phase, the doctor and the commands.
  */
 
+/** Production or sandbox: an org's environment (Organization.IsSandbox), and the slot a connection is recorded in. */
 export type Environment = 'production' | 'sandbox';
 
 /** Salesforce ids compared the way Salesforce does: the 15-character and 18-character forms of an id are the same. */
