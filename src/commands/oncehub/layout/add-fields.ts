@@ -90,10 +90,9 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
       this.table({
         data: result.layouts.map((r) => ({ layout: r.layout, file: r.file, added: list(r.added), alreadyPresent: list(r.alreadyPresent) })),
         columns: [
-          { key: 'layout', name: 'Layout' },
-          { key: 'file', name: 'File' },
-          { key: 'added', name: result.dryRun ? 'Would add' : 'Added' },
-          { key: 'alreadyPresent', name: 'Already present' },
+          ...columnsOf(messages, ['layout', 'file'] as const),
+          { key: 'added' as const, name: messages.getMessage(result.dryRun ? 'column.wouldAdd' : 'column.added') },
+          ...columnsOf(messages, ['alreadyPresent'] as const),
         ],
       });
     }
