@@ -11,6 +11,12 @@ export type Check = {
   fix?: string;
 };
 
+/**
+ * The one symbol of each status, in every human output: the doctor's checklist and its Markdown, the checks tables of
+ * connect and setup, setup's steps and compare's table.
+ */
+export const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✓', warn: '⚠', fail: '✗', skip: '○' };
+
 export const pass = (id: string, title: string, message: string): Check => ({ id, title, status: 'pass', message });
 export const fail = (id: string, title: string, message: string, fix: string): Check => ({
   id,

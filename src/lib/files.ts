@@ -64,11 +64,11 @@ async function checkTarget(path: string, force: boolean, overwrite: boolean): Pr
   const stats = await lstatOrUndefined(path);
   if (!stats) return;
   if (stats.isSymbolicLink()) {
-    if (!force) throw messages.createError('error.SymlinkTarget', [path]);
+    if (!force) throw messages.createError('error.symlinkTarget', [path]);
     return;
   }
-  if (!stats.isFile()) throw messages.createError('error.NotRegularFile', [path, kindOf(stats)]);
-  if (!overwrite) throw messages.createError('error.FileExists', [path]);
+  if (!stats.isFile()) throw messages.createError('error.notRegularFile', [path, kindOf(stats)]);
+  if (!overwrite) throw messages.createError('error.fileExists', [path]);
 }
 
 /**
@@ -90,7 +90,7 @@ export async function writeFileSafely(path: string, content: string | Buffer, op
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw messages.createError('error.NotWritten', [target, errorText(err)]);
+    throw messages.createError('error.notWritten', [target, errorText(err)]);
   }
   await checkTarget(target, force, overwrite);
 
@@ -106,7 +106,7 @@ export async function writeFileSafely(path: string, content: string | Buffer, op
       }
       await writeHooks.beforeCommit?.(target);
     } catch (err) {
-      throw messages.createError('error.NotWritten', [target, errorText(err)]);
+      throw messages.createError('error.notWritten', [target, errorText(err)]);
     }
     if (overwrite) {
       // Checked again right before the rename, which would replace a FIFO or a device that appeared meanwhile.
@@ -114,14 +114,14 @@ export async function writeFileSafely(path: string, content: string | Buffer, op
       try {
         await rename(temporary, target);
       } catch (err) {
-        throw messages.createError('error.NotWritten', [target, errorText(err)]);
+        throw messages.createError('error.notWritten', [target, errorText(err)]);
       }
     } else {
       try {
         await link(temporary, target);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw messages.createError('error.FileExists', [target]);
-        throw messages.createError('error.NotWritten', [target, errorText(err)]);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw messages.createError('error.fileExists', [target]);
+        throw messages.createError('error.notWritten', [target, errorText(err)]);
       }
     }
   } finally {

@@ -14,7 +14,7 @@ export const MAX_USERNAME_LENGTH = 80;
  * user in production. Exit code 1, like every other usage error of the plugin.
  */
 export function requireNonBlank(flag: string, value: string): string {
-  if (value.trim() === '') throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  if (value.trim() === '') throw usageError(flagMessages.createError('error.blank', [flag], [], 1));
   return value;
 }
 
@@ -33,7 +33,7 @@ export function requireUsername(flag: string, value: string): string {
   requireNonBlank(flag, value);
   if (value.length > MAX_USERNAME_LENGTH) {
     const shown = `${escapeControl(value.slice(0, 40))}…`;
-    throw usageError(flagMessages.createError('error.TooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
+    throw usageError(flagMessages.createError('error.tooLong', [flag, shown, value.length, MAX_USERNAME_LENGTH], [], 1));
   }
   return value;
 }
@@ -41,14 +41,15 @@ export function requireUsername(flag: string, value: string): string {
 /** -b/--on-behalf-of values: comma- or space-separated usernames or aliases; blank or only separators is an error. */
 export function requireUsernameList(flag: string, value: string): string {
   const names = value.split(/[\s,]+/).filter((v) => v.length > 0);
-  if (names.length === 0) throw usageError(flagMessages.createError('error.Blank', [flag], [], 1));
+  if (names.length === 0) throw usageError(flagMessages.createError('error.blank', [flag], [], 1));
   names.forEach((name) => requireUsername(flag, name));
   return value;
 }
 
 /**
- * The flags several commands share (--api-user, --mode, --sandbox/--production), declared once. Each command passes
- * its own messages bundle, so every flag's help text still comes from that command's Markdown.
+ * The flags several commands share (--api-user, --mode, --sandbox/--production), declared once. --api-user and the
+ * environment flags mean something different per command, so each passes its own bundle for their texts; --mode means
+ * the same everywhere and its text is messages/commands.md's.
  */
 
 /** --api-user: the username the API user must have (or the one to check). */
@@ -85,18 +86,21 @@ export const layoutFlag = (messages: Messages<string>) =>
     parse: (input) => Promise.resolve(input).then((value) => requireNonBlank('--layout', value)),
   });
 
-const modeSpec = (messages: Messages<string>) => ({
-  summary: messages.getMessage('flags.mode.summary'),
-  description: messages.getMessage('flags.mode.description'),
-  options: CONNECT_MODES,
-});
+/** --mode's text is the same for every command: one summary and description in messages/commands.md. */
+const modeSpec = () => {
+  const messages = Messages.loadMessages('plugin-oncehub', 'commands');
+  return {
+    summary: messages.getMessage('flags.mode.summary'),
+    description: messages.getMessage('flags.mode.description'),
+    options: CONNECT_MODES,
+  };
+};
 
 /** --mode standard|advanced-secure, without a default: doctor and setup fall back to the setup file or the record. */
-export const modeFlag = (messages: Messages<string>) => Flags.option(modeSpec(messages))();
+export const modeFlag = () => Flags.option(modeSpec())();
 
 /** --mode for connect, where an unsaid mode is standard (shown as the default in help). */
-export const modeFlagDefaultStandard = (messages: Messages<string>) =>
-  Flags.option({ ...modeSpec(messages), default: 'standard' as const })();
+export const modeFlagDefaultStandard = () => Flags.option({ ...modeSpec(), default: 'standard' as const })();
 
 /** --sandbox / --production, mutually exclusive; `described` when the bundle has a description for each. */
 export const environmentFlags = (messages: Messages<string>, described = false) => {

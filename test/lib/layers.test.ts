@@ -12,7 +12,7 @@ const LAYERS: Array<[rank: number, pattern: RegExp]> = [
   [1, /^lib\/(connection|installation|validation|mapping)\//],
   [2, /^lib\/(doctor|generate)\//],
   [3, /^lib\/(setup|compare)\//],
-  [4, /^(commands\/|hooks\/|index\.ts$|lib\/flags\.ts$|lib\/cli\/)/],
+  [4, /^(commands\/|hooks\/|index\.ts$|lib\/flags\.ts$)/],
 ];
 
 function layerOf(file: string): number {

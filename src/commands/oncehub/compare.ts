@@ -1,8 +1,10 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { orgFlagError, setExitCode, targetOrg } from '../../lib/cli/command.js';
+import { errorCodesHelp } from '../../lib/cli/exit-codes.js';
+import { columnsOf } from '../../lib/cli/table.js';
 import { configFlag, orgFlagDefaultHelp, targetOrgFlag } from '../../lib/flags.js';
-import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
-import { sameId } from '../../lib/connection/state.js';
+import { sameId } from '../../lib/org/identity.js';
 import { type CompareResult, describeOrg, runCompare } from '../../lib/compare/run.js';
 import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
@@ -15,10 +17,7 @@ export default class Compare extends SfCommand<CompareResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1]);
 
   public static readonly flags = {
     'source-org': Flags.optionalOrg({
@@ -34,19 +33,13 @@ export default class Compare extends SfCommand<CompareResult> {
 
   public async run(): Promise<CompareResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(Compare).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const [source, target] = [flags['source-org'], flags['target-org']];
-    if (sameId(source.getOrgId(), target.getOrgId())) throw messages.createError('error.SameOrg', [source.getOrgId()]);
-    const [typedSource, typedTarget] = [typedTargetOrg(raw, 'source-org'), typedTargetOrg(raw)];
-    const sides = {
-      source: { org: source, conn: source.getConnection(flags['api-version']), typedAlias: typedSource },
-      target: { org: target, conn: target.getConnection(flags['api-version']), typedAlias: typedTarget },
-    };
+    const { flags, raw } = await this.parse(Compare).catch(orgFlagError);
+    const [source, target] = [targetOrg(flags, raw, 'source-org'), targetOrg(flags, raw)];
+    if (sameId(source.org.getOrgId(), target.org.getOrgId())) throw messages.createError('error.sameOrg', [source.org.getOrgId()]);
 
-    this.spinner.start(messages.getMessage('info.comparing', [typedSource ?? source.getUsername(), typedTarget ?? target.getUsername()]));
-    const { result, rows } = await runCompare(sides.source, sides.target, flags.config);
+    const named = (side: typeof source): string | undefined => side.typedAlias ?? side.org.getUsername();
+    this.spinner.start(messages.getMessage('info.comparing', [named(source), named(target)]));
+    const { result, rows } = await runCompare(source, target, flags.config);
     this.spinner.stop();
 
     this.log(messages.getMessage('info.header', [describeOrg(result.source), describeOrg(result.target)]));
@@ -56,13 +49,13 @@ export default class Compare extends SfCommand<CompareResult> {
     } else {
       this.table({
         data: rows,
-        columns: (['item', 'source', 'target', 'todo'] as const).map((key) => ({ key, name: messages.getMessage(`column.${key}`) })),
+        columns: columnsOf(messages, ['item', 'source', 'target', 'todo'] as const),
         overflow: 'wrap',
       });
     }
     if (result.ready) this.log(messages.getMessage('info.ready', [flags.config ? messages.getMessage('info.readySchema') : '']));
     else this.log(messages.getMessage('info.notReady'));
-    if (!result.ready) process.exitCode = 1;
+    setExitCode({ failed: result.ready ? 0 : 1 });
     return result;
   }
 }

@@ -1,16 +1,10 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
-import {
-  checksTable,
-  connect,
-  type ConnectOutcome,
-  type ConnectResult,
-  connectTarget,
-  environmentFromFlags,
-  explainOrgFlagError,
-  retryCommand,
-  typedTargetOrg,
-} from '../../lib/connection/connect.js';
+import { Flags, SfCommand, StandardColors } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError, setExitCode } from '../../lib/cli/command.js';
+import { errorCodesHelp } from '../../lib/cli/exit-codes.js';
+import { environmentFromFlags } from '../../lib/cli/org-flags.js';
+import { checksTable } from '../../lib/cli/table.js';
+import { connect, type ConnectOutcome, type ConnectResult, retryCommand } from '../../lib/connection/connect.js';
 import { apiUserFlag, environmentFlags, modeFlagDefaultStandard, targetOrgFlag } from '../../lib/flags.js';
 import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
@@ -23,28 +17,20 @@ export default class Connect extends SfCommand<ConnectResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
     ...environmentFlags(messages, true),
     'api-user': apiUserFlag(messages),
-    mode: modeFlagDefaultStandard(messages),
+    mode: modeFlagDefaultStandard(),
   };
 
   public async run(): Promise<ConnectResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(Connect).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const typedAlias = typedTargetOrg(raw);
-    const target = await connectTarget(org, conn, typedAlias);
+    const { flags, raw } = await this.parse(Connect).catch(orgFlagError);
+    const { conn, target } = await loggedInTarget(flags, raw);
 
     this.spinner.start(messages.getMessage('info.checking', [target.username]));
     const outcome = await connect(conn, target, {
@@ -55,7 +41,7 @@ export default class Connect extends SfCommand<ConnectResult> {
     this.spinner.stop();
 
     if (!this.jsonEnabled()) this.print(outcome);
-    if (!outcome.result.connectedAt) process.exitCode = 1;
+    setExitCode({ failed: outcome.result.connectedAt ? 0 : 1 });
     return outcome.result;
   }
 

@@ -1,6 +1,8 @@
 import { Messages } from '@salesforce/core';
-import { SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { environmentFromFlags } from '../../lib/connection/connect.js';
+import { SfCommand } from '@salesforce/sf-plugins-core';
+
+import { errorCodesHelp } from '../../lib/cli/exit-codes.js';
+import { environmentFromFlags } from '../../lib/cli/org-flags.js';
 import {
   type ConnectionRecord,
   type Environment,
@@ -24,10 +26,7 @@ export default class Disconnect extends SfCommand<DisconnectResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1]);
 
   public static readonly flags = environmentFlags(messages);
 
@@ -36,7 +35,7 @@ export default class Disconnect extends SfCommand<DisconnectResult> {
     const { flags } = await this.parse(Disconnect);
     const asked = environmentFromFlags(flags);
     const recorded = recordedEnvironments(await readConnections());
-    if (!asked && recorded.length > 1) throw messages.createError('error.ChooseEnvironment');
+    if (!asked && recorded.length > 1) throw messages.createError('error.chooseEnvironment');
 
     const environment = asked ?? recorded[0];
     const forgotten = environment ? await forgetConnection(environment) : undefined;

@@ -1,12 +1,13 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
-import { explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { orgFlagError, setExitCode, targetOrg } from '../../lib/cli/command.js';
+import { errorCodesHelp } from '../../lib/cli/exit-codes.js';
 import { resultFormatInArgv } from '../../lib/doctor/argv.js';
 import { apiUserFlag, configFlag, modeFlag, targetOrgFlag } from '../../lib/flags.js';
 import { writeJunitReport } from '../../lib/doctor/junit.js';
 import { markdownReport, writeMarkdownReport } from '../../lib/doctor/markdown.js';
 import { renderReport } from '../../lib/doctor/render.js';
-import { type DoctorReport, exitCodeOf } from '../../lib/doctor/report.js';
+import type { DoctorReport } from '../../lib/doctor/report.js';
 import { runDoctor } from '../../lib/doctor/run.js';
 import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
@@ -19,16 +20,13 @@ export default class Doctor extends SfCommand<DoctorReport> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
     'api-version': Flags.orgApiVersion(),
     'api-user': apiUserFlag(messages),
-    mode: modeFlag(messages),
+    mode: modeFlag(),
     config: configFlag(messages),
     'result-format': Flags.option({
       char: 'r',
@@ -51,12 +49,8 @@ export default class Doctor extends SfCommand<DoctorReport> {
 
   public async run(): Promise<DoctorReport> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(Doctor).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const typedAlias = typedTargetOrg(raw);
+    const { flags, raw } = await this.parse(Doctor).catch(orgFlagError);
+    const { org, conn, typedAlias } = targetOrg(flags, raw);
 
     this.spinner.start(messages.getMessage('info.checking', [typedAlias ?? org.getUsername() ?? org.getOrgId()]));
     const { report, facts } = await runDoctor(org, conn, {
@@ -69,7 +63,7 @@ export default class Doctor extends SfCommand<DoctorReport> {
 
     const format = flags['result-format'];
     const outputDir = flags['output-dir'] ?? process.cwd();
-    const notWritten = (err: unknown, kind: 'Junit' | 'Markdown'): Error =>
+    const notWritten = (err: unknown, kind: 'junit' | 'markdown'): Error =>
       messages.createError(`error.${kind}NotWritten`, [outputDir, err instanceof Error ? err.message : String(err)]);
     if (format === 'markdown') {
       // stdout is the Markdown alone, so `>> "$GITHUB_STEP_SUMMARY"` gets nothing else.
@@ -77,18 +71,18 @@ export default class Doctor extends SfCommand<DoctorReport> {
       if (!this.jsonEnabled()) this.log(markdown.trimEnd());
       if (flags['output-dir']) {
         const path = await writeMarkdownReport(markdown, outputDir).catch((err: unknown) => {
-          throw notWritten(err, 'Markdown');
+          throw notWritten(err, 'markdown');
         });
         this.logToStderr(messages.getMessage('info.markdownWritten', [path]));
       }
     } else if (!this.jsonEnabled()) for (const line of renderReport(report, facts)) this.log(line);
     if (format === 'junit') {
       const path = await writeJunitReport(report, outputDir).catch((err: unknown) => {
-        throw notWritten(err, 'Junit');
+        throw notWritten(err, 'junit');
       });
       if (!this.jsonEnabled()) this.log(messages.getMessage('info.junitWritten', [path]));
     }
-    if (exitCodeOf(report) !== 0) process.exitCode = exitCodeOf(report);
+    setExitCode({ failed: report.summary.fail });
     return report;
   }
 }

@@ -1,7 +1,10 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, StandardColors, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand, StandardColors } from '@salesforce/sf-plugins-core';
 import type { Check } from '../../lib/checks.js';
-import { checksTable, environmentFromFlags, explainOrgFlagError, typedTargetOrg } from '../../lib/connection/connect.js';
+import { orgFlagError, setExitCode, targetOrg } from '../../lib/cli/command.js';
+import { errorCodesHelp } from '../../lib/cli/exit-codes.js';
+import { environmentFromFlags } from '../../lib/cli/org-flags.js';
+import { checksTable } from '../../lib/cli/table.js';
 import { apiUserFlag, configFlag, environmentFlags, modeFlag, targetOrgFlag } from '../../lib/flags.js';
 import { renderReport } from '../../lib/doctor/render.js';
 import { runDoctor } from '../../lib/doctor/run.js';
@@ -9,7 +12,7 @@ import { applyPlan, nothingApplied } from '../../lib/setup/apply.js';
 import { backupBeforeWrite, restoreCommand } from '../../lib/installation/backup.js';
 import { planJson } from '../../lib/setup/plan.js';
 import { orgLabel, renderPlan, renderSteps } from '../../lib/setup/render.js';
-import { confirmation, confirmationRequired, prepareSetup, type SetupResult, setupExitCode } from '../../lib/setup/run.js';
+import { confirmation, confirmationRequired, prepareSetup, type SetupResult, setupOutcome } from '../../lib/setup/run.js';
 import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -21,11 +24,7 @@ export default class Setup extends SfCommand<SetupResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-    '68': messages.getMessage('errorCodes.68'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1, 68]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -38,18 +37,14 @@ export default class Setup extends SfCommand<SetupResult> {
       description: messages.getMessage('flags.no-prompt.description'),
     }),
     'api-user': apiUserFlag(messages),
-    mode: modeFlag(messages),
+    mode: modeFlag(),
     ...environmentFlags(messages),
   };
 
   public async run(): Promise<SetupResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(Setup).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const typedAlias = typedTargetOrg(raw);
+    const { flags, raw } = await this.parse(Setup).catch(orgFlagError);
+    const { org, conn, typedAlias } = targetOrg(flags, raw);
     const dryRun = flags['dry-run'] === true;
 
     this.spinner.start(messages.getMessage('info.checking', [org.getUsername() ?? org.getOrgId()]));
@@ -60,7 +55,7 @@ export default class Setup extends SfCommand<SetupResult> {
 
     if (!plan) {
       if (!this.jsonEnabled()) this.printFailedChecks(checked.result.checks);
-      process.exitCode = 1;
+      setExitCode({ failed: 1 });
       return result;
     }
     this.print(renderPlan(plan));
@@ -91,7 +86,7 @@ export default class Setup extends SfCommand<SetupResult> {
     result.doctor = doctor.report;
     const { done, total } = doctor.report.progress;
     this.print(['', ...renderReport(doctor.report, doctor.facts), '', messages.getMessage('info.done', [done, total])]);
-    process.exitCode = setupExitCode(result.applied, doctor.report);
+    setExitCode(setupOutcome(result.applied, doctor.report));
     return result;
   }
 

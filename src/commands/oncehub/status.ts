@@ -1,5 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
+
+import { columnsOf } from '../../lib/cli/table.js';
 import { type ConnectionRecord, ENVIRONMENTS, readConnections } from '../../lib/connection/state.js';
 import { handleInterrupts } from '../../lib/cli/interrupt.js';
 
@@ -29,14 +31,7 @@ export default class Status extends SfCommand<StatusResult> {
   private print(result: StatusResult): void {
     this.table({
       data: ENVIRONMENTS.map((environment) => row(environment, result[environment])),
-      columns: [
-        { key: 'environment', name: 'Environment' },
-        { key: 'alias', name: 'Alias' },
-        { key: 'username', name: 'Username' },
-        { key: 'orgId', name: 'Org ID' },
-        { key: 'mode', name: 'Mode' },
-        { key: 'connectedAt', name: 'Connected At' },
-      ],
+      columns: columnsOf(messages, ['environment', 'alias', 'username', 'orgId', 'mode', 'connectedAt'] as const),
     });
     if (!result.production && !result.sandbox) this.log(messages.getMessage('info.noneRecorded'));
   }

@@ -1,8 +1,7 @@
 import type { Connection, Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import type { CheckStatus } from '../checks.js';
-import { environmentOf } from '../connection/connect.js';
-import { MARKS } from '../doctor/render.js';
+import { type CheckStatus, MARKS } from '../checks.js';
+import { environmentOf } from '../org/identity.js';
 import type { DoctorReport, PhaseId } from '../doctor/report.js';
 import { runDoctor } from '../doctor/run.js';
 import { checkDifferences, isReady, isWorse, type SchemaIssue, type SchemaSeverity, schemaDifferences } from './diff.js';

@@ -1,6 +1,7 @@
 import type { Connection } from '@salesforce/core';
 import { quote, quoteList } from '../soql.js';
 import { errorCodeOf } from '../org/errors.js';
+import { describeRef } from '../org/identity.js';
 import {
   describeRequest,
   queryRequest,
@@ -133,8 +134,6 @@ export const REF = {
   entityAccess: 'apiUserEntityAccess',
   login: 'apiUserLogin',
 } as const;
-
-export const describeRef = (object: AccessObject): string => `describe${object}`;
 
 export type ApiUserRequestOptions = {
   /**

@@ -44,14 +44,14 @@ function notGranted(id: string, left: readonly NotCounted[], failed: () => Check
   if (left.length === 0) return failed();
   const session = left.filter((l) => l.reason === 'session-based');
   if (session.length === 0) {
-    return warn(id, title(id), messages.getMessage('not-counted.group-status', [groupsText(left)]), messages.getMessage('not-counted.group-status.fix'));
+    return warn(id, title(id), messages.getMessage('notCounted.groupStatus', [groupsText(left)]), messages.getMessage('notCounted.groupStatus.fix'));
   }
   const check = failed();
   const sources = listOf(session.map((l) => l.source));
   return {
     ...check,
-    message: `${check.message} ${messages.getMessage('not-counted.session-based', [sources])}`,
-    fix: messages.getMessage('not-counted.session-based.fix', [sources, check.fix ?? '']),
+    message: `${check.message} ${messages.getMessage('notCounted.sessionBased', [sources])}`,
+    fix: messages.getMessage('notCounted.sessionBased.fix', [sources, check.fix ?? '']),
   };
 }
 
@@ -69,7 +69,7 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
     return ids.map((id) =>
       id === 'user-active'
         ? fail(id, title(id), messages.getMessage('user-active.missing', [username]), messages.getMessage('user-active.missing.fix'))
-        : skip(id, title(id), messages.getMessage('not-checked'))
+        : skip(id, title(id), messages.getMessage('notChecked'))
     );
   }
   const profile = user.profileName ?? '(no profile)';
@@ -88,8 +88,8 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
         return warn(
           'user-active',
           title('user-active'),
-          messages.getMessage('user-active.frozen-unknown', [user.username]),
-          messages.getMessage('user-active.frozen-unknown.fix', [user.username])
+          messages.getMessage('user-active.frozenUnknown', [user.username]),
+          messages.getMessage('user-active.frozenUnknown.fix', [user.username])
         );
       }
       return yes('user-active', user.username);
@@ -146,6 +146,6 @@ export function judgeApiRefused(username: string, mode: ConnectMode, errorCode =
   return apiUserCheckIds(mode).map((id) =>
     id === 'api-enabled'
       ? fail(id, title(id), messages.getMessage('api-enabled.refused', [username, errorCode]), messages.getMessage('api-enabled.refused.fix', [quoteArg(username)]))
-      : skip(id, title(id), messages.getMessage('not-checked.api-refused', [escapeControl(username), quoteArg(username)]))
+      : skip(id, title(id), messages.getMessage('notChecked.apiRefused', [escapeControl(username), quoteArg(username)]))
   );
 }

@@ -1,11 +1,13 @@
-import type { Connection, Org } from '@salesforce/core';
-import { ConfigAggregator, Messages, OrgConfigProperties, SfError, StateAggregator } from '@salesforce/core';
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { Check } from '../checks.js';
-import { errorCodeOf, type OrgContext, toSfError } from '../org/errors.js';
+import { errorCodeOf, toSfError } from '../org/errors.js';
 import { sendComposite } from '../org/requests.js';
+import { environmentOf, sameId, sameUsername } from '../org/identity.js';
+import type { ConnectTarget } from '../org/target.js';
 import { type ApiUserFacts, apiUserRequests, objectDescribeRequests, type OrgFacts, parseApiUserFacts, parseOrgFacts } from './api-user-facts.js';
 import { judgeApiRefused, judgeApiUser } from './api-user.js';
-import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection, sameId } from './state.js';
+import { type ConnectionRecord, type ConnectMode, type Environment, readConnections, recordConnection } from './state.js';
 import { escapeControl, quoteArg, sfCommand } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -18,14 +20,6 @@ const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.connect');
 
 /** What `connect` returns (and prints under --json). `connectedAt` is set only when the connection was recorded. */
 export type ConnectResult = Omit<ConnectionRecord, 'connectedAt'> & { connectedAt?: string; checks: Check[] };
-
-/** The org and user sf is logged in as, from sf's own auth data (no request to the org). */
-export type ConnectTarget = OrgContext & {
-  orgId: string;
-  userId: string;
-  /** The environment sf noted at login, if it did; used only when the org cannot be asked. */
-  knownEnvironment?: Environment;
-};
 
 export type ConnectRequest = {
   mode: ConnectMode;
@@ -53,17 +47,6 @@ type ConnectFacts =
  */
 const API_REFUSED = ['API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED'];
 
-export const environmentOf = (org: Pick<OrgFacts, 'isSandbox'>): Environment => (org.isSandbox ? 'sandbox' : 'production');
-
-/** --sandbox / --production (declared exclusive) as an environment. */
-export function environmentFromFlags(flags: { sandbox?: boolean; production?: boolean }): Environment | undefined {
-  if (flags.sandbox) return 'sandbox';
-  if (flags.production) return 'production';
-  return undefined;
-}
-
-export const sameUsername = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
 /** Salesforce login URL of an environment, for the "log in to the right org" actions. */
 const loginUrlOf = (environment: Environment): string =>
   environment === 'sandbox' ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
@@ -72,7 +55,7 @@ const loginUrlOf = (environment: Environment): string =>
 export function assertApiUser(target: ConnectTarget, expected: string | undefined): void {
   if (expected === undefined || sameUsername(expected, target.username)) return;
   throw messages.createError(
-    'error.ApiUserMismatch',
+    'error.apiUserMismatch',
     [escapeControl(target.alias), escapeControl(target.username), escapeControl(expected)],
     [escapeControl(expected), quoteArg(expected)]
   );
@@ -86,7 +69,7 @@ export function assertEnvironment(
   orgName: string
 ): void {
   if (expected === undefined || expected === actual) return;
-  const key = expected === 'sandbox' ? 'error.ExpectedSandbox' : 'error.ExpectedProduction';
+  const key = expected === 'sandbox' ? 'error.expectedSandbox' : 'error.expectedProduction';
   const suggestedAlias = `oncehub-${expected}`;
   throw messages.createError(
     key,
@@ -184,81 +167,8 @@ export async function connect(
   return { result, orgName, replaced };
 }
 
-const SYMBOLS: Record<Check['status'], string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
-
-/** The checks as table rows for the human output: a failed check's fix goes under its result. */
-export function checkRows(checks: readonly Check[]): Array<{ status: string; title: string; result: string }> {
-  return checks.map((c) => ({
-    status: SYMBOLS[c.status],
-    title: c.title,
-    result: c.fix ? `${c.message}\nFix: ${c.fix}` : c.message,
-  }));
-}
-
-/** The checks as the table connect and setup print: status symbol, title, result with the fix beneath it. */
-export const checksTable = (checks: readonly Check[]) => ({
-  data: checkRows(checks),
-  columns: [
-    { key: 'status' as const, name: '' },
-    { key: 'title' as const, name: 'Check' },
-    { key: 'result' as const, name: 'Result' },
-  ],
-  overflow: 'wrap' as const,
-});
-
 /** The command that retries this connect, with the flags that matter. */
 export function retryCommand(result: Pick<ConnectResult, 'alias' | 'environment' | 'mode'>): string {
   const mode = result.mode === 'standard' ? [] : ['--mode', result.mode];
   return sfCommand('oncehub', 'connect', '--target-org', result.alias, `--${result.environment}`, ...mode);
-}
-
-/**
- * The alias to record: the one the user typed (or configured as target-org) when it names this user, else the user's
- * first alias, else the username.
- */
-export async function aliasFor(username: string, typed: string | undefined): Promise<string> {
-  const aliases = (await StateAggregator.getInstance()).aliases.getAll(username);
-  const chosen = typed ?? (await ConfigAggregator.create()).getPropertyValue<string>(OrgConfigProperties.TARGET_ORG);
-  if (chosen && aliases.includes(chosen)) return chosen;
-  return aliases[0] ?? username;
-}
-
-/** Who sf is logged in as for this org, from its auth data. */
-export async function connectTarget(org: Org, conn: Connection, typedAlias: string | undefined): Promise<ConnectTarget> {
-  const username = org.getUsername() ?? conn.getUsername() ?? '';
-  const fields = conn.getAuthInfoFields();
-  const knownSandbox = fields.isSandbox === true || fields.isScratch === true;
-  const knownProduction = fields.isSandbox === false && fields.isScratch !== true;
-  return {
-    alias: await aliasFor(username, typedAlias),
-    username,
-    instanceUrl: conn.instanceUrl,
-    orgId: org.getOrgId(),
-    userId: fields.userId ?? '',
-    knownEnvironment: knownSandbox ? 'sandbox' : knownProduction ? 'production' : undefined,
-  };
-}
-
-/** The alias or username typed for --target-org (or another org flag); undefined when the configured default is used. */
-export const typedTargetOrg = (
-  raw: ReadonlyArray<{ type: string; flag?: string; input: string }>,
-  flag: 'target-org' | 'source-org' = 'target-org'
-): string | undefined => raw.find((token) => token.type === 'flag' && token.flag === flag)?.input;
-
-/**
- * sf-plugins-core's --target-org parsing fails with "No authorization information found for X" and no action when
- * the alias is unknown: add the login command that fixes it.
- */
-export function explainOrgFlagError(err: unknown): unknown {
-  if (!(err instanceof Error)) return err;
-  const unknownOrg = /No authorization information found for (.+)\.$/m.exec(err.message);
-  if (err.name === 'NamedOrgNotFoundError' && unknownOrg) {
-    const explained = messages.createError('error.UnknownOrg', [escapeControl(unknownOrg[1])], [quoteArg(unknownOrg[1])]);
-    // Keep sf's own "Did you mean …?" suggestion first: a typo is the likeliest cause.
-    const suggestions = err instanceof SfError ? err.actions ?? [] : [];
-    explained.actions = [...suggestions, ...(explained.actions ?? [])];
-    return explained;
-  }
-  if (err.name === 'NoDefaultEnvError') return messages.createError('error.NoTargetOrg');
-  return err;
 }

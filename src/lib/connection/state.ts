@@ -5,6 +5,7 @@ import { ConfigFile, Global, Lifecycle, Messages } from '@salesforce/core';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { escapeControl } from '../cli/command-line.js';
 import { packageFile, writeFileSafely } from '../files.js';
+import { type Environment, sameId } from '../org/identity.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'state');
@@ -20,7 +21,7 @@ const messages = Messages.loadMessages('plugin-oncehub', 'state');
  * @salesforce/core's ConfigFile uses and go through writeFileSafely (mode 0600, a symlink is refused).
  */
 
-export type Environment = 'production' | 'sandbox';
+export type { Environment } from '../org/identity.js';
 export const CONNECT_MODES = ['standard', 'advanced-secure'] as const;
 export type ConnectMode = (typeof CONNECT_MODES)[number];
 
@@ -41,9 +42,6 @@ export type StateContents = Partial<Record<Environment, ConnectionRecord>>;
 export const ENVIRONMENTS: readonly Environment[] = ['production', 'sandbox'];
 
 const RECORD_KEYS = ['environment', 'alias', 'username', 'userId', 'orgId', 'instanceUrl', 'mode', 'connectedAt'] as const;
-
-/** Salesforce ids compared the way Salesforce does: the 15-character and 18-character forms of an id are the same. */
-export const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
 
 /**
  * Kept so the file's place is the one @salesforce/core gives global state files (and TestContext redirects):
@@ -129,7 +127,7 @@ async function warnUnusable(read: StateRead): Promise<void> {
   if (!read.problem || warned.has(key)) return;
   warned.add(key);
   await Lifecycle.getInstance().emitWarning(
-    messages.getMessage('warning.Unusable', [escapeControl(read.path), escapeControl(read.problem)])
+    messages.getMessage('warning.unusable', [escapeControl(read.path), escapeControl(read.problem)])
   );
 }
 
@@ -160,7 +158,7 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
       if (since > LOCK_STALE_MS) {
         await rm(lock, { recursive: true, force: true });
       } else if (attempt >= LOCK_ATTEMPTS) {
-        throw messages.createError('error.Locked', [path, lock]);
+        throw messages.createError('error.locked', [path, lock]);
       } else {
         await delay(50);
       }
@@ -193,10 +191,10 @@ export async function recordConnection(record: ConnectionRecord, now: () => Date
         await rename(path, keptAs);
       } catch (err) {
         // Not movable (e.g. a folder's permissions): never overwrite what could not be kept.
-        throw messages.createError('error.NotKept', [path, errorText(err)]);
+        throw messages.createError('error.notKept', [path, errorText(err)]);
       }
       await Lifecycle.getInstance().emitWarning(
-        messages.getMessage('warning.KeptCorrupt', [escapeControl(path), escapeControl(read.problem), escapeControl(keptAs)])
+        messages.getMessage('warning.keptCorrupt', [escapeControl(path), escapeControl(read.problem), escapeControl(keptAs)])
       );
     }
     // Copy field by field: only the documented keys may ever reach the file.

@@ -1,7 +1,7 @@
 import { type Check, fail, pass, skip, warn } from '../checks.js';
 import { judgeApiRefused, judgeApiUser } from '../connection/api-user.js';
-import { environmentOf, sameUsername } from '../connection/connect.js';
-import { type ConnectionRecord, type ConnectMode, type Environment, sameId } from '../connection/state.js';
+import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import { environmentOf, sameId, sameUsername } from '../org/identity.js';
 import { checkMessages as messages, checkTitle, skipAll, unreadableCheck } from '../check-text.js';
 import type { Fetched } from '../fetched.js';
 import type { ApiBlocked, DoctorFacts, DoctorTarget } from './facts.js';

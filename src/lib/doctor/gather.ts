@@ -1,6 +1,6 @@
 import type { Connection } from '@salesforce/core';
 import { apiUserRequests, parseApiUserFacts, parseOrgFacts, REF as USER_REF, whyNotCounted } from '../connection/api-user-facts.js';
-import { sameUsername } from '../connection/connect.js';
+import { describeRef, sameUsername } from '../org/identity.js';
 import { errorCodeOf, isOrgLevelError, toSfError } from '../org/errors.js';
 import {
   describeRequest,
@@ -59,7 +59,6 @@ const REF = {
   layouts: 'eventLayouts',
   validationRules: 'validationRules',
 } as const;
-const describeRef = (object: BookingObject): string => `describe${object}`;
 
 /** Failures that concern the whole org or session, never one concern: they end the run. */
 const failureOf = (err: unknown): FetchFailure => ({

@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { environmentOf } from '../connection/connect.js';
+import { MARKS } from '../checks.js';
 import { escapeControl } from '../cli/command-line.js';
+import { environmentOf } from '../org/identity.js';
 import { writeFileSafely } from '../files.js';
 import type { DoctorFacts } from './facts.js';
-import { fixesInOrder, MARKS } from './render.js';
+import { fixesInOrder } from './render.js';
 import type { DoctorReport } from './report.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
-import type { CheckStatus } from '../checks.js';
-import { environmentOf } from '../connection/connect.js';
+import { type CheckStatus, MARKS } from '../checks.js';
+import { environmentOf } from '../org/identity.js';
 import type { DoctorFacts } from './facts.js';
 import type { DoctorReport } from './report.js';
 import { escapeControl } from '../cli/command-line.js';
@@ -9,8 +9,6 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.doctor');
 
 /** The doctor's human output, a checklist: phases in order with their checks, the progress, then the fixes in order. */
-
-export const MARKS: Readonly<Record<CheckStatus, string>> = { pass: '✓', warn: '⚠', fail: '✗', skip: '○' };
 
 /** The fixes of the checks that do not pass, in phase order, each once. */
 export function fixesInOrder(report: DoctorReport): Array<{ status: CheckStatus; fix: string }> {

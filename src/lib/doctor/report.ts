@@ -1,4 +1,5 @@
 import { type Check, type CheckStatus, worstStatus } from '../checks.js';
+import { exitCodeOf as outcomeExitCode, type ExitCode } from '../cli/exit-codes.js';
 import { type InstallationFacts, judgeInstallation } from '../installation/judge.js';
 import { judgeSourceLayouts } from '../installation/source-layouts.js';
 import { judgeCreationRules } from '../mapping/creation-rules.js';
@@ -143,4 +144,4 @@ export function blockedFacts(base: Omit<DoctorFacts, 'org' | 'apiUserFacts' | 'i
 }
 
 /** Exit code of a report: 1 when any check fails (warnings are allowed). */
-export const exitCodeOf = (report: DoctorReport): number => (report.summary.fail > 0 ? 1 : 0);
+export const exitCodeOf = (report: DoctorReport): ExitCode => outcomeExitCode({ failed: report.summary.fail });

@@ -1,6 +1,7 @@
 import type { Connection, Org } from '@salesforce/core';
 import { StateAggregator } from '@salesforce/core';
-import { connectTarget, sameUsername } from '../connection/connect.js';
+import { sameUsername } from '../org/identity.js';
+import { connectTarget } from '../org/target.js';
 import { type ConnectionRecord, type ConnectMode, readConnections, recordForOrg } from '../connection/state.js';
 import { loadSetupFile } from '../mapping/setup-file.js';
 import type { ApiUserChoice, DoctorFacts } from './facts.js';

@@ -6,6 +6,7 @@ import { refuseUnsafeTarget, writeFileSafely } from '../files.js';
 import { ASSIGNMENT_RULES_QUERY, parseAssignmentRules } from '../mapping/creation-rules.js';
 import { BOOKING_OBJECTS, type BookingObject, type SetupFile, validateSetupFile } from '../mapping/setup-file.js';
 import { type OrgContext, toSfError } from '../org/errors.js';
+import { describeRef } from '../org/identity.js';
 import { describeRequest, queryRequest, sendComposite, subBody, subQuery } from '../org/requests.js';
 import { type ObjectFields, parseDescribe } from '../validation/fields.js';
 import { buildSetupFile, type GenerateFacts } from './build.js';
@@ -26,7 +27,6 @@ const formatOf = (path: string): 'json' | 'yaml' => (['.yaml', '.yml'].includes(
 
 /** The org's facts for the file, in one request. */
 export async function readGenerateFacts(conn: Connection, ctx: OrgContext & { orgId: string }): Promise<GenerateFacts> {
-  const describeRef = (object: BookingObject): string => `describe${object}`;
   try {
     const answers = await sendComposite(conn, [
       ...BOOKING_OBJECTS.map((object) => describeRequest(conn, describeRef(object), object)),
@@ -49,7 +49,7 @@ export async function serialize(setupFile: SetupFile, format: 'json' | 'yaml'): 
 }
 
 const fileExists = (err: unknown, outputFile: string): unknown =>
-  err instanceof Error && err.name === 'FileExistsError' ? messages.createError('error.FileExists', [outputFile]) : err;
+  err instanceof Error && err.name === 'FileExistsError' ? messages.createError('error.fileExists', [outputFile]) : err;
 
 /**
  * Fails before any request when the file exists and --force was not given, or when the path is a symlink (without

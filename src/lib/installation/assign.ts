@@ -24,7 +24,7 @@ import {
   pickPermissionSet,
   usersByUsernameQuery,
 } from './permset.js';
-import { sameId } from '../connection/state.js';
+import { sameId } from '../org/identity.js';
 import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -207,13 +207,13 @@ export function planAssignments(usernames: readonly string[], facts: AssignmentF
       plan.outcome.failed.push({
         username,
         errorCode: USER_NOT_FOUND,
-        message: messages.getMessage('assign.user-not-found', [username]),
+        message: messages.getMessage('assign.userNotFound', [username]),
       });
     } else if (!user.isActive) {
       plan.outcome.failed.push({
         username: user.username,
         errorCode: INACTIVE_USER,
-        message: messages.getMessage('assign.user-inactive', [user.username]),
+        message: messages.getMessage('assign.userInactive', [user.username]),
       });
     } else if (facts.assignedUserIds.has(user.id)) {
       const via = facts.assignedVia?.get(user.id);
@@ -236,11 +236,11 @@ export function explainFailure(
   user: UserFacts
 ): string {
   if (errorCode !== 'FIELD_INTEGRITY_EXCEPTION' || !/licen[cs]e/i.test(message)) return message;
-  const userLicense = user.licenseName ?? messages.getMessage('assign.no-license');
+  const userLicense = user.licenseName ?? messages.getMessage('assign.noLicense');
   if (permissionSet.licenseName && permissionSet.licenseName !== user.licenseName) {
-    return messages.getMessage('assign.license-mismatch', [permissionSet.label, permissionSet.licenseName, user.username, userLicense]);
+    return messages.getMessage('assign.licenseMismatch', [permissionSet.label, permissionSet.licenseName, user.username, userLicense]);
   }
-  return messages.getMessage('assign.license-permission', [permissionSet.label, user.username, userLicense, message]);
+  return messages.getMessage('assign.licensePermission', [permissionSet.label, user.username, userLicense, message]);
 }
 
 type SaveResult = { id?: string | null; success?: boolean; errors?: Array<{ statusCode?: string; message?: string }> };
@@ -273,7 +273,7 @@ export function readSaveResults(
       outcome.alreadyAssigned.push(row);
       return;
     }
-    const message = error?.message ?? messages.getMessage('assign.no-result');
+    const message = error?.message ?? messages.getMessage('assign.noResult');
     outcome.failed.push({ username: user.username, errorCode, message: explainFailure(errorCode, message, permissionSet, user) });
   });
   return outcome;
@@ -328,7 +328,7 @@ export async function insertAssignments(
 /** Why a whole insert batch failed; a dropped connection (`fetch failed`) is named by its socket code. */
 function batchFailure(err: unknown): { errorCode: string; message: string } {
   const dropped = networkFailure(err);
-  if (dropped) return { errorCode: dropped.code, message: messages.getMessage('assign.batch-dropped', [dropped.code]) };
+  if (dropped) return { errorCode: dropped.code, message: messages.getMessage('assign.batchDropped', [dropped.code]) };
   return { errorCode: errorCodeOf(err) ?? 'UNKNOWN_ERROR', message: err instanceof Error ? err.message : String(err) };
 }
 
@@ -344,13 +344,6 @@ export function mergeInto(target: AssignmentOutcome, more: AssignmentOutcome): A
   target.alreadyAssigned.push(...more.alreadyAssigned);
   target.failed.push(...more.failed);
   return target;
-}
-
-/** 0 when every user ends up with the set (new or already), 1 when none does, 68 for partial success. */
-export function exitCodeFor(outcome: AssignmentOutcome): 0 | 1 | 68 {
-  const ok = outcome.assigned.length + outcome.alreadyAssigned.length;
-  if (outcome.failed.length === 0) return 0;
-  return ok === 0 ? 1 : 68;
 }
 
 /** sf's alias resolver, for `-b` values: an unknown alias is taken as a username, as `sf org assign permset` does. */
@@ -376,8 +369,8 @@ export async function assignPermissionSet(
   const permissionSet = facts.permissionSet;
   if (!permissionSet) {
     throw options.permsetName
-      ? commandMessages.createError('error.PermsetNotFound', [escapeControl(options.permsetName), escapeControl(alias)], [quoteArg(alias)])
-      : commandMessages.createError('error.PackageNotInstalled', [escapeControl(alias)], [quoteArg(alias)]);
+      ? commandMessages.createError('error.permsetNotFound', [escapeControl(options.permsetName), escapeControl(alias)], [quoteArg(alias)])
+      : commandMessages.createError('error.packageNotInstalled', [escapeControl(alias)], [quoteArg(alias)]);
   }
   const { toInsert, outcome } = planAssignments(options.usernames, facts);
   const result: PermsetAssignResult = { permissionSet: permissionSetView(permissionSet), ...outcome };

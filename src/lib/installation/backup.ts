@@ -103,7 +103,7 @@ export async function writeBackup(
   const final = resolve(dir);
   const existing = await lstat(final).catch(() => undefined);
   if (existing && (!existing.isDirectory() || existing.isSymbolicLink() || (await readdir(final)).length > 0)) {
-    throw messages.createError('error.BackupDirNotEmpty', [dir]);
+    throw messages.createError('error.backupDirNotEmpty', [dir]);
   }
   await mkdir(dirname(final), { recursive: true });
   const temporary = join(dirname(final), `.${basename(final)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -154,7 +154,7 @@ export async function readBackup(dir: string): Promise<{ manifest: BackupManifes
   try {
     manifest = JSON.parse(await readFile(join(dir, BACKUP_MANIFEST), 'utf8')) as BackupManifest;
   } catch (err) {
-    throw messages.createError('error.NotABackup', [dir, err instanceof Error ? err.message : String(err)]);
+    throw messages.createError('error.notABackup', [dir, err instanceof Error ? err.message : String(err)]);
   }
   const valid =
     typeof manifest === 'object' &&
@@ -162,14 +162,14 @@ export async function readBackup(dir: string): Promise<{ manifest: BackupManifes
     typeof manifest.orgId === 'string' &&
     Array.isArray(manifest.layouts) &&
     manifest.layouts.every((l) => typeof l?.fullName === 'string' && typeof l.file === 'string' && typeof l.writtenFile === 'string');
-  if (!valid) throw messages.createError('error.NotABackup', [dir, `${BACKUP_MANIFEST} does not have the expected shape`]);
+  if (!valid) throw messages.createError('error.notABackup', [dir, `${BACKUP_MANIFEST} does not have the expected shape`]);
   const before = new Map<string, string>();
   const written = new Map<string, string>();
   for (const layout of manifest.layouts) {
     const inside = (rel: string): string => {
       const path = resolve(dir, rel);
       if (!path.startsWith(resolve(dir) + '/') && !path.startsWith(resolve(dir) + '\\')) {
-        throw messages.createError('error.NotABackup', [dir, `${rel} is outside the backup folder`]);
+        throw messages.createError('error.notABackup', [dir, `${rel} is outside the backup folder`]);
       }
       return path;
     };

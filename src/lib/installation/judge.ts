@@ -57,20 +57,20 @@ export function judgePermissionSet(facts: InstallationFacts, ctx: InstallationCo
   }
   if (permissionSet && facts.apiUserPendingVia) {
     const { group, status } = facts.apiUserPendingVia;
-    return warn(id, title(id), text(`${id}.group-status`, [ctx.apiUsername, permissionSet.label, group, status]), text(`${id}.group-status.fix`, [group, ctx.alias, ctx.apiUsername]));
+    return warn(id, title(id), text(`${id}.groupStatus`, [ctx.apiUsername, permissionSet.label, group, status]), text(`${id}.groupStatus.fix`, [group, ctx.alias, ctx.apiUsername]));
   }
   if (permissionSet) {
     return fail(id, title(id), text(`${id}.fail`, [ctx.apiUsername, permissionSet.label]), text(`${id}.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
   }
   if (facts.package.status === 'missing') {
-    return fail(id, title(id), text(`${id}.no-package`), text(`${id}.no-package.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
+    return fail(id, title(id), text(`${id}.noPackage`), text(`${id}.noPackage.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
   }
-  return fail(id, title(id), text(`${id}.not-found`), text(`${id}.not-found.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
+  return fail(id, title(id), text(`${id}.notFound`), text(`${id}.notFound.fix`, [quoteArg(ctx.alias), quoteArg(ctx.apiUsername)]));
 }
 
 export function judgeLayouts(facts: InstallationFacts, ctx: InstallationContext): Check {
   const id = 'layout-fields';
-  if (facts.package.status === 'missing') return skip(id, title(id), text(`${id}.no-package`));
+  if (facts.package.status === 'missing') return skip(id, title(id), text(`${id}.noPackage`));
   if (!facts.layouts) return warn(id, title(id), text(`${id}.unreadable`), text(`${id}.unreadable.fix`));
   if (facts.layouts.length === 0) return pass(id, title(id), text(`${id}.none`));
   const gaps = facts.layouts.filter((l) => l.missing.length > 0);

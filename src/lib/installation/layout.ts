@@ -6,6 +6,8 @@ import { batches, listMetadata, type MetadataError, type MetadataFileProperties,
 import { orderByWsdl, WsdlOrderError } from '../org/metadata-order.js';
 import { dataPath, expectObject, getRequest, queryAll, readResource, type SalesforceRecord, sendComposite, subBody } from '../org/requests.js';
 import { escapeControl, quoteArg } from '../cli/command-line.js';
+import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
+import { sameId } from '../org/identity.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -156,7 +158,7 @@ const failureOf = (err: unknown): LayoutWriteError => {
   const errorCode = errorCodeOf(err) ?? 'UNKNOWN_EXCEPTION';
   const message = err instanceof Error ? err.message : String(err);
   // The refusal names the permissions the Metadata API needs (forcedotcom/cli#3048).
-  if (errorCode === 'INSUFFICIENT_ACCESS') return { errorCode, message: messages.getMessage('error.MetadataAccess', [message]) };
+  if (errorCode === 'INSUFFICIENT_ACCESS') return { errorCode, message: messages.getMessage('error.metadataAccess', [message]) };
   return { errorCode, message };
 };
 
@@ -164,7 +166,7 @@ const failureOf = (err: unknown): LayoutWriteError => {
 const fullNameOf = (layout: EventLayout): string => layout.fullName ?? layoutFullName(layout.name, layout.namespacePrefix);
 
 const noContent = (fullName: string): LayoutRead => ({
-  error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.NoContent', [fullName]) },
+  error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.noContent', [fullName]) },
 });
 
 /** One `readMetadata` call: a read per name; a failed call is each name's error (org-level failures are thrown). */
@@ -199,9 +201,6 @@ async function readNames(conn: Connection, names: readonly string[]): Promise<La
   );
   return reads.flat();
 }
-
-/** 15- and 18-character ids of one record compare equal. */
-const sameId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
 
 /**
  * The spellings to try for a listed layout: the listed full name, and, for a managed layout listed without its
@@ -286,12 +285,6 @@ export function layoutRow(layout: EventLayout, plan: LayoutPlan, writeError?: La
   return { layout: layout.name, added: plan.added, alreadyPresent: plan.alreadyPresent };
 }
 
-/** 0 when every layout ends up with the fields (added or already there), 1 when none does, 68 in between. */
-export function layoutsExitCode(rows: readonly LayoutFieldsRow[]): 0 | 1 | 68 {
-  const failed = rows.filter((r) => r.error).length;
-  return failed === 0 ? 0 : failed === rows.length ? 1 : 68;
-}
-
 /**
  * Called by writeLayouts before its first write, with every layout about to be written: as read and as it will be
  * written. The backup (backup.ts) is this hook; when it throws, nothing is written.
@@ -318,7 +311,7 @@ export async function writeLayouts(
       return [{ layout: w.layout, fullName, read: w.read, component: orderByWsdl('Layout', { ...w.metadata, fullName }) }];
     } catch (err) {
       if (!(err instanceof WsdlOrderError)) throw err;
-      failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.UnknownElement', [err.message]) });
+      failures.set(w.layout.id, { errorCode: 'UNKNOWN_ELEMENT', message: messages.getMessage('error.unknownElement', [err.message]) });
       return [];
     }
   });
@@ -380,7 +373,8 @@ export type AddLayoutFieldsOutcome = {
   result: LayoutAddFieldsResult;
   /** How many layouts lacked a field (and were written, unless this was a dry run). */
   changing: number;
-  exitCode: 0 | 1 | 68;
+  /** 0 when every layout has the fields (added or already there), 1 when none has, 68 in between. */
+  exitCode: ExitCode;
 };
 
 /**
@@ -396,11 +390,11 @@ export async function addLayoutFields(
 ): Promise<AddLayoutFieldsOutcome> {
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
-  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), escapeControl(alias)], [quoteArg(alias)]);
+  if (absent.length > 0) throw messages.createError('error.packageFieldsMissing', [absent.join(', '), escapeControl(alias)], [quoteArg(alias)]);
   const { selected, unknown } = selectLayouts(facts.layouts, options.layouts);
   if (unknown.length > 0) {
     const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
-    throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
+    throw messages.createError('error.unknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
   }
   const plans = (await readLayouts(conn, selected)).map(planLayout);
   const changes = selected.flatMap((layout, i) => {
@@ -409,5 +403,7 @@ export async function addLayoutFields(
   });
   const failures = options.dryRun ? new Map<string, LayoutWriteError>() : await writeLayouts(conn, changes, options.beforeWrite);
   const layouts = selected.map((l, i) => layoutRow(l, plans[i], failures.get(l.id)));
-  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode: layoutsExitCode(layouts) };
+  const failed = layouts.filter((r) => r.error).length;
+  const exitCode = exitCodeOf({ failed, succeeded: layouts.length - failed });
+  return { result: options.dryRun ? { layouts, dryRun: true } : { layouts }, changing: changes.length, exitCode };
 }

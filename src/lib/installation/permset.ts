@@ -1,7 +1,7 @@
 import { quote, quoteList } from '../soql.js';
 import type { SalesforceRecord } from '../org/requests.js';
 import { ONCEHUB_NAMESPACE, sameNamespace } from './package.js';
-import { sameId } from '../connection/state.js';
+import { sameId } from '../org/identity.js';
 
 /**
  * Installation step 2: the package's permission set. Its API name is not documented (domain.md §16), so it is found by

@@ -1,7 +1,8 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import { sameId } from '../connection/state.js';
+import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
 import { errorCodeOf, isOrgLevelError } from '../org/errors.js';
+import { sameId } from '../org/identity.js';
 import { batches, type MetadataComponent, readMetadata, updateMetadata } from '../org/metadata.js';
 import { type BackupManifest, readBackup } from './backup.js';
 import { fromSourceXml, sameMetadata } from './layout-xml.js';
@@ -65,19 +66,19 @@ export function planRestore(
 }
 
 /** 0 when every layout is back as in the backup, 1 when none is, 68 in between. */
-export function restoreExitCode(rows: readonly RestoreRow[]): 0 | 1 | 68 {
+export function restoreExitCode(rows: readonly RestoreRow[]): ExitCode {
   const restored = rows.filter((r) => r.restored).length;
-  return restored === rows.length ? 0 : restored === 0 ? 1 : 68;
+  return exitCodeOf({ failed: rows.length - restored, succeeded: restored });
 }
 
 export async function restoreLayouts(
   conn: Connection,
   target: { orgId: string; alias: string },
   options: { dir: string; dryRun: boolean; force: boolean }
-): Promise<{ result: RestoreResult; exitCode: 0 | 1 | 68 }> {
+): Promise<{ result: RestoreResult; exitCode: ExitCode }> {
   const { manifest, before, written } = await readBackup(options.dir);
   if (!sameId(manifest.orgId, target.orgId)) {
-    throw messages.createError('error.OtherOrg', [options.dir, manifest.orgId, manifest.username, target.alias, target.orgId], [manifest.username]);
+    throw messages.createError('error.otherOrg', [options.dir, manifest.orgId, manifest.username, target.alias, target.orgId], [manifest.username]);
   }
   const current = await readCurrent(conn, manifest.layouts.map((l) => l.fullName));
   const plan = planRestore(manifest, { before, written }, current, options.force);

@@ -5,6 +5,7 @@ import { Messages, SfProject } from '@salesforce/core';
 import { type Check, pass, skip, warn } from '../checks.js';
 import { commandLine } from '../cli/command-line.js';
 import { writeFileSafely } from '../files.js';
+import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
 import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/layout-names.js';
 import { addFieldsToLayoutFile, fieldsInLayout } from './layout-file-edit.js';
 import { type EventLayout, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
@@ -134,21 +135,21 @@ export async function addLayoutFieldsToSource(
   conn: Connection,
   alias: string,
   options: { sourceDirs: readonly string[]; layouts?: readonly string[]; dryRun: boolean; cwd?: string }
-): Promise<{ result: SourceLayoutsResult; exitCode: 0 | 1 | 68 }> {
+): Promise<{ result: SourceLayoutsResult; exitCode: ExitCode }> {
   const cwd = options.cwd ?? process.cwd();
   const dirs = options.sourceDirs.map((d) => resolve(cwd, d));
   for (const [i, dir] of dirs.entries()) {
     // The folder typed may itself be a link (followed: it is what the user named); links inside it are not.
     const stats = await stat(dir).catch(() => undefined);
-    if (!stats?.isDirectory()) throw messages.createError('error.SourceDirMissing', [options.sourceDirs[i]]);
+    if (!stats?.isDirectory()) throw messages.createError('error.sourceDirMissing', [options.sourceDirs[i]]);
   }
   const facts = await readLayoutFacts(conn);
   const absent = PACKAGE_EVENT_FIELDS.filter((f) => !facts.fieldsInOrg.includes(f));
-  if (absent.length > 0) throw messages.createError('error.PackageFieldsMissing', [absent.join(', '), alias], [alias]);
+  if (absent.length > 0) throw messages.createError('error.packageFieldsMissing', [absent.join(', '), alias], [alias]);
   const { selected, unknown } = selectLayouts(facts.layouts, options.layouts);
   if (unknown.length > 0) {
     const names = (list: string[]): string => list.map((n) => `"${n}"`).join(', ');
-    throw messages.createError('error.UnknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
+    throw messages.createError('error.unknownLayout', [names(unknown), names(facts.layouts.map((l) => l.name))]);
   }
   const files = (await Promise.all(dirs.map(findLayoutFiles))).flat();
   const unique = files.filter((f, i) => files.findIndex((g) => resolve(g.path) === resolve(f.path)) === i);
@@ -170,8 +171,7 @@ export async function addLayoutFieldsToSource(
     ...(options.dryRun ? { dryRun: true as const } : {}),
   };
   const failed = rows.filter((r) => r.error).length;
-  const exitCode = failed === 0 ? 0 : failed === rows.length ? 1 : 68;
-  return { result, exitCode };
+  return { result, exitCode: exitCodeOf({ failed, succeeded: rows.length - failed }) };
 }
 
 // ---- doctor's source-layouts check -------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ export async function readSourceLayouts(
 export function judgeSourceLayouts(facts: SourceLayoutFacts | undefined, ctx: { alias: string }): Check {
   const id = 'source-layouts';
   const title = checkMessages.getMessage(`${id}.title`);
-  if (!facts || !facts.inProject) return skip(id, title, checkMessages.getMessage(`${id}.no-project`));
+  if (!facts || !facts.inProject) return skip(id, title, checkMessages.getMessage(`${id}.noProject`));
   if (!facts.files) return skip(id, title, checkMessages.getMessage(`${id}.unread`));
   if (facts.files.length === 0) return skip(id, title, checkMessages.getMessage(`${id}.none`));
   const gaps = facts.files.filter((f) => f.missing.length > 0);

@@ -139,7 +139,7 @@ async function parseText(path: string, text: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw messages.createError('error.NotParsable', [path, isYaml(path) ? 'YAML' : 'JSON', reason]);
+    throw messages.createError('error.notParsable', [path, isYaml(path) ? 'YAML' : 'JSON', reason]);
   }
 }
 
@@ -148,7 +148,7 @@ export async function validateSetupFile(document: unknown, path: string): Promis
   const validate = await compiledSchema();
   if (validate(document)) return document as SetupFile;
   const lines = describeSchemaErrors(validate.errors ?? []).map((line) => `  - ${line}`);
-  throw messages.createError('error.Invalid', [path, lines.join('\n')], [fileURLToPath(SCHEMA_URL)]);
+  throw messages.createError('error.invalid', [path, lines.join('\n')], [fileURLToPath(SCHEMA_URL)]);
 }
 
 /** A setup file is a few kilobytes; anything over 1 MB is refused before it is parsed or sent anywhere. */
@@ -186,9 +186,9 @@ export async function loadSetupFile(path: string): Promise<SetupFile> {
     bytes = await readBounded(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw messages.createError('error.Unreadable', [path, code === 'ENOENT' ? 'no such file' : code]);
+    throw messages.createError('error.unreadable', [path, code === 'ENOENT' ? 'no such file' : code]);
   }
-  if (bytes === 'too-large') throw messages.createError('error.TooLarge', [path, MAX_SETUP_FILE_BYTES / 1024 / 1024]);
+  if (bytes === 'too-large') throw messages.createError('error.tooLarge', [path, MAX_SETUP_FILE_BYTES / 1024 / 1024]);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   return validateSetupFile(await parseText(path, text), path);
 }

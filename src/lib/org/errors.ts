@@ -122,36 +122,36 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
 
   switch (orgLevelFailure(err)) {
     case 'SessionRefused':
-      return messages.createError('error.SessionRefused', [who], [quoteArg(ctx.alias || ctx.username), quoteArg(ctx.username)], err as Error);
+      return messages.createError('error.sessionRefused', [who], [quoteArg(ctx.alias || ctx.username), quoteArg(ctx.username)], err as Error);
     case 'ApiDisabledForOrg':
-      return messages.createError('error.ApiDisabledForOrg', [who], [quoteArg(ctx.username)]);
+      return messages.createError('error.apiDisabledForOrg', [who], [quoteArg(ctx.username)]);
     case 'ApiDisabledForUser':
-      return messages.createError('error.ApiDisabledForUser', [ctx.username], [quoteArg(ctx.username)]);
+      return messages.createError('error.apiDisabledForUser', [ctx.username], [quoteArg(ctx.username)]);
     case 'RequestLimitExceeded':
-      return messages.createError('error.RequestLimitExceeded', [who], [quoteArg(who)]);
+      return messages.createError('error.requestLimitExceeded', [who], [quoteArg(who)]);
     case 'HtmlPage':
-      return messages.createError('error.HtmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [quoteArg(who)]);
+      return messages.createError('error.htmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [quoteArg(who)]);
     case 'MalformedResponse':
-      return messages.createError('error.MalformedResponse', [message], []);
+      return messages.createError('error.malformedResponse', [message], []);
     case 'ServerUnavailable':
-      return messages.createError('error.ServerUnavailable', [serverFailureText(code, errorIdOf(message))], [quoteArg(who)]);
+      return messages.createError('error.serverUnavailable', [serverFailureText(code, errorIdOf(message))], [quoteArg(who)]);
     case 'WriteOutcomeUnknown': {
       const { serverCode, errorId } = err as { serverCode?: string; errorId?: string };
-      return messages.createError('error.WriteOutcomeUnknown', [ctx.instanceUrl, serverFailureText(serverCode ?? code, errorId)], [quoteArg(who)]);
+      return messages.createError('error.writeOutcomeUnknown', [ctx.instanceUrl, serverFailureText(serverCode ?? code, errorId)], [quoteArg(who)]);
     }
     case 'ApiVersionNotServed': {
       const { requested, highest } = err as { requested?: string; highest?: string };
-      return messages.createError('error.ApiVersionNotServed', [requested ?? '?', ctx.instanceUrl, highest ?? '?'], [highest ?? '?']);
+      return messages.createError('error.apiVersionNotServed', [requested ?? '?', ctx.instanceUrl, highest ?? '?'], [highest ?? '?']);
     }
     case 'ConnectionDropped':
-      return messages.createError('error.ConnectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
+      return messages.createError('error.connectionDropped', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
     case 'Unreachable':
-      return messages.createError('error.Unreachable', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
+      return messages.createError('error.unreachable', [ctx.instanceUrl, networkFailure(err)?.code ?? message], [quoteArg(who)]);
     case undefined:
       break;
   }
   if (code.startsWith('INSUFFICIENT_ACCESS')) {
-    return messages.createError('error.InsufficientAccess', [ctx.username, message]);
+    return messages.createError('error.insufficientAccess', [ctx.username, message]);
   }
   return new SfError(message, code || 'OrgRequestError', undefined, 1, err instanceof Error ? err : undefined);
 }

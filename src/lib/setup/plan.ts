@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import type { ConnectResult } from '../connection/connect.js';
-import { sameUsername } from '../connection/connect.js';
-import { type ConnectionRecord, type ConnectMode, type Environment, sameId } from '../connection/state.js';
+import type { ConnectionRecord, ConnectMode, Environment } from '../connection/state.js';
+import { sameId, sameUsername } from '../org/identity.js';
 import {
   type AssigneeRow,
   type AssignmentFacts,

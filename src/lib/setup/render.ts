@@ -1,5 +1,5 @@
 import { Messages } from '@salesforce/core';
-import { MARKS } from '../doctor/render.js';
+import { MARKS } from '../checks.js';
 import type { SetupApplied } from './apply.js';
 import { changedLayouts, hasChanges, type SetupPlan } from './plan.js';
 

@@ -5,14 +5,13 @@ import {
   type ConnectOutcome,
   type ConnectResult,
   connectionPassed,
-  connectTarget,
-  type ConnectTarget,
-  sameUsername,
 } from '../connection/connect.js';
 import { type ConnectMode, type Environment, readConnections, recordForOrg } from '../connection/state.js';
-import { exitCodeOf, type DoctorReport } from '../doctor/report.js';
+import type { DoctorReport } from '../doctor/report.js';
 import { chooseMode } from '../doctor/run.js';
 import { loadSetupFile } from '../mapping/setup-file.js';
+import { sameUsername } from '../org/identity.js';
+import { connectTarget, type ConnectTarget } from '../org/target.js';
 import { type SetupApplied, writesFailed } from './apply.js';
 import { buildPlan, orgChanges, planJson, type SetupPlan, type SetupPlanJson } from './plan.js';
 import { readPlanFacts } from './read.js';
@@ -63,7 +62,7 @@ export async function prepareSetup(org: Org, conn: Connection, options: SetupOpt
   const target = await connectTarget(org, conn, options.typedAlias);
   if (!options.apiUser && file?.apiUser && !sameUsername(file.apiUser, target.username)) {
     throw messages.createError(
-      'error.SetupFileApiUser',
+      'error.setupFileApiUser',
       [escapeControl(options.configPath ?? ''), escapeControl(file.apiUser), escapeControl(target.alias), escapeControl(target.username)],
       [escapeControl(file.apiUser), escapeControl(options.configPath ?? '')]
     );
@@ -91,11 +90,14 @@ export function confirmation(plan: SetupPlan, options: { noPrompt: boolean; canP
 /** The error for a production plan that cannot be confirmed, naming the org and how to go on; the plan is its data. */
 export const confirmationRequired = (plan: SetupPlan, alias: string): SfError =>
   messages
-    .createError('error.ConfirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
+    .createError('error.confirmationRequired', [orgChanges(plan), escapeControl(plan.org.name || plan.org.id)], [quoteArg(alias), quoteArg(alias)])
     .setData(planJson(plan));
 
-/** The doctor's exit code (1 when a check fails); else 68 when a write was refused for some user or layout; else 0. */
-export function setupExitCode(applied: SetupApplied, doctor: DoctorReport): 0 | 1 | 68 {
-  if (exitCodeOf(doctor) !== 0) return 1;
-  return writesFailed(applied) ? 68 : 0;
+/**
+ * What setup's exit code is made of (lib/cli/exit-codes.ts turns it into the code): the doctor's failing checks when
+ * there are any (1); else the writes refused for some user or layout beside the passing doctor (68); else nothing (0).
+ */
+export function setupOutcome(applied: SetupApplied, doctor: DoctorReport): { failed: number; succeeded?: number } {
+  if (doctor.summary.fail > 0) return { failed: doctor.summary.fail };
+  return { failed: writesFailed(applied) ? 1 : 0, succeeded: 1 };
 }

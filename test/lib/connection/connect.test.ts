@@ -1,20 +1,11 @@
 import { type Connection, Org, SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
-import {
-  aliasFor,
-  assertApiUser,
-  assertEnvironment,
-  checkRows,
-  connect,
-  type ConnectTarget,
-  environmentFromFlags,
-  environmentOf,
-  explainOrgFlagError,
-  fetchConnectFacts,
-  retryCommand,
-  sameUsername,
-} from '../../../src/lib/connection/connect.js';
+import { environmentFromFlags, explainOrgFlagError } from '../../../src/lib/cli/org-flags.js';
+import { checkRows } from '../../../src/lib/cli/table.js';
+import { assertApiUser, assertEnvironment, connect, fetchConnectFacts, retryCommand } from '../../../src/lib/connection/connect.js';
+import { environmentOf, sameUsername } from '../../../src/lib/org/identity.js';
+import { aliasFor, type ConnectTarget } from '../../../src/lib/org/target.js';
 import { readConnections } from '../../../src/lib/connection/state.js';
 import { apiError, FakeOrg, goodUser, PROD_ORG_ID, productionOrg, sfLogin } from './fake-org.js';
 import { useRealStateFile } from './state-file.js';
@@ -85,8 +76,8 @@ describe('connection/connect', () => {
       expect(rows).to.deep.equal([
         { status: '✓', title: 'A', result: 'ok' },
         { status: '✗', title: 'B', result: 'bad\nFix: do this' },
-        { status: '–', title: 'C', result: 'not read' },
-        { status: '!', title: 'D', result: 'hmm\nFix: maybe' },
+        { status: '○', title: 'C', result: 'not read' },
+        { status: '⚠', title: 'D', result: 'hmm\nFix: maybe' },
       ]);
     });
 

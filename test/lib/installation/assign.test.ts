@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import {
   type AssignmentFacts,
   chooseAssignees,
-  exitCodeFor,
   explainFailure,
   fetchAssignmentFacts,
   insertAssignments,
@@ -153,18 +152,6 @@ describe('installation/assign', () => {
         AssigneeId: userId(1),
         PermissionSetId: PERMSET.id,
       });
-    });
-  });
-
-  describe('exitCodeFor', () => {
-    const row = { username: 'u', userId: 'x' };
-    const failed = { username: 'f', errorCode: 'E', message: 'm' };
-    it('is 0 when everyone ends up assigned, 68 for partial success, 1 when nobody does', () => {
-      expect(exitCodeFor({ assigned: [row], alreadyAssigned: [row], failed: [] })).to.equal(0);
-      expect(exitCodeFor({ assigned: [], alreadyAssigned: [row], failed: [] })).to.equal(0);
-      expect(exitCodeFor({ assigned: [row], alreadyAssigned: [], failed: [failed] })).to.equal(68);
-      expect(exitCodeFor({ assigned: [], alreadyAssigned: [row], failed: [failed] })).to.equal(68);
-      expect(exitCodeFor({ assigned: [], alreadyAssigned: [], failed: [failed] })).to.equal(1);
     });
   });
 

@@ -4,7 +4,6 @@ import {
   eventLayoutsInUse,
   type LayoutItem,
   type LayoutMetadata,
-  layoutsExitCode,
   listedNames,
   missingFields,
   PACKAGE_EVENT_FIELDS,
@@ -32,12 +31,6 @@ describe('installation/layout', () => {
     expect(packageFieldsIn({ fields: [{ name: 'Subject' }, { name: 'scheduleonce__event_status__c' }] })).to.deep.equal([STATUS]);
     expect(packageFieldsIn({ fields: [{ name: STATUS }, { name: REASON }] })).to.deep.equal([STATUS, REASON]);
     expect(packageFieldsIn({})).to.deep.equal([]);
-  });
-
-  it('exits 0 when every layout ends up complete, 1 when none does, 68 in between', () => {
-    const ok = { layout: 'A', added: [STATUS], alreadyPresent: [] };
-    const bad = { layout: 'B', added: [], alreadyPresent: [], error: { errorCode: 'NO_CONTENT', message: 'x' } };
-    expect([layoutsExitCode([ok]), layoutsExitCode([ok, bad]), layoutsExitCode([bad]), layoutsExitCode([])]).to.deep.equal([0, 68, 1, 0]);
   });
 
   describe('eventLayoutsInUse', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { buildReport } from '../../../src/lib/doctor/report.js';
 import type { SetupApplied } from '../../../src/lib/setup/apply.js';
-import { confirmation, confirmationRequired, setupExitCode } from '../../../src/lib/setup/run.js';
+import { exitCodeOf } from '../../../src/lib/cli/exit-codes.js';
+import { confirmation, confirmationRequired, setupOutcome } from '../../../src/lib/setup/run.js';
 import { completedFacts } from '../doctor/hand-made-facts.js';
 import { ADMIN, doneFacts, facts, plan, record } from './hand-made-plan.js';
 
@@ -52,7 +53,8 @@ describe('setup run', () => {
     });
   });
 
-  describe('setupExitCode', () => {
+  describe('setupOutcome', () => {
+    const setupExitCode = (...args: Parameters<typeof setupOutcome>): number => exitCodeOf(setupOutcome(...args));
     const passing = buildReport(completedFacts());
     const failing = { ...passing, summary: { ...passing.summary, fail: 1 } };
 

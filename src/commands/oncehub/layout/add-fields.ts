@@ -1,7 +1,9 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError } from '../../../lib/cli/command.js';
+import { errorCodesHelp } from '../../../lib/cli/exit-codes.js';
+import { columnsOf } from '../../../lib/cli/table.js';
 import { layoutFlag, targetOrgFlag } from '../../../lib/flags.js';
-import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { addLayoutFields, type LayoutAddFieldsResult, type LayoutFieldsRow } from '../../../lib/installation/layout.js';
 import { backupBeforeWrite, restoreCommand } from '../../../lib/installation/backup.js';
@@ -24,11 +26,7 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '68': messages.getMessage('errorCodes.68'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1, 68]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -50,13 +48,9 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
 
   public async run(): Promise<AddFieldsCommandResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(LayoutAddFields).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const target = await connectTarget(org, conn, typedTargetOrg(raw));
-    this.spinner.start(messages.getMessage('info.Reading'));
+    const { flags, raw } = await this.parse(LayoutAddFields).catch(orgFlagError);
+    const { conn, target } = await loggedInTarget(flags, raw);
+    this.spinner.start(messages.getMessage('info.reading'));
     const sourceDirs = flags['source-dir'];
     if (sourceDirs?.length) {
       // The project's files instead of the org: reads only (zero writes to the org).
@@ -85,7 +79,7 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
     const backupDir = backup.written();
     if (backupDir) result.backupDir = backupDir;
     this.print(result, changing);
-    if (backupDir) this.log(messages.getMessage('info.Backup', [backupDir, restoreCommand(target.alias, backupDir)]));
+    if (backupDir) this.log(messages.getMessage('info.backup', [backupDir, restoreCommand(target.alias, backupDir)]));
     if (exitCode !== 0) process.exitCode = exitCode;
     return result;
   }
@@ -96,43 +90,42 @@ export default class LayoutAddFields extends SfCommand<AddFieldsCommandResult> {
       this.table({
         data: result.layouts.map((r) => ({ layout: r.layout, file: r.file, added: list(r.added), alreadyPresent: list(r.alreadyPresent) })),
         columns: [
-          { key: 'layout', name: 'Layout' },
-          { key: 'file', name: 'File' },
-          { key: 'added', name: result.dryRun ? 'Would add' : 'Added' },
-          { key: 'alreadyPresent', name: 'Already present' },
+          ...columnsOf(messages, ['layout', 'file'] as const),
+          { key: 'added' as const, name: messages.getMessage(result.dryRun ? 'column.wouldAdd' : 'column.added') },
+          ...columnsOf(messages, ['alreadyPresent'] as const),
         ],
       });
     }
     for (const r of result.layouts) {
-      if (r.error) this.warn(messages.getMessage('warning.FileUnchanged', [r.file, r.error.message]));
+      if (r.error) this.warn(messages.getMessage('warning.fileUnchanged', [r.file, r.error.message]));
     }
     if (result.notInProject.length > 0) {
-      this.warn(messages.getMessage('warning.NotInProject', [result.notInProject.map((n) => `  ${retrieveCommand(n)}`).join('\n')]));
+      this.warn(messages.getMessage('warning.notInProject', [result.notInProject.map((n) => `  ${retrieveCommand(n)}`).join('\n')]));
     }
     const changing = result.layouts.filter((r) => r.added.length > 0).length;
-    if (result.dryRun) this.log(messages.getMessage('info.SourceDryRun', [changing, result.layouts.length]));
-    else if (changing === 0) this.log(messages.getMessage('info.SourceNothingToDo', [result.layouts.length]));
-    else this.logSuccess(messages.getMessage('info.SourceSummary', [changing, result.layouts.length]));
+    if (result.dryRun) this.log(messages.getMessage('info.sourceDryRun', [changing, result.layouts.length]));
+    else if (changing === 0) this.log(messages.getMessage('info.sourceNothingToDo', [result.layouts.length]));
+    else this.logSuccess(messages.getMessage('info.sourceSummary', [changing, result.layouts.length]));
   }
 
   private print(result: LayoutAddFieldsResult, changing: number): void {
     const { layouts } = result;
-    if (layouts.length === 0) return this.log(messages.getMessage('info.NoLayouts'));
+    if (layouts.length === 0) return this.log(messages.getMessage('info.noLayouts'));
     const list = (fields: string[] | undefined): string => (fields?.length ? fields.join(', ') : '-');
     this.table({
       data: layouts.map((r) => ({ layout: r.layout, added: list(r.added), alreadyPresent: list(r.alreadyPresent) })),
       columns: [
-        { key: 'layout', name: 'Layout' },
-        { key: 'added', name: result.dryRun ? 'Would add' : 'Added' },
-        { key: 'alreadyPresent', name: 'Already present' },
+        ...columnsOf(messages, ['layout'] as const),
+        { key: 'added' as const, name: messages.getMessage(result.dryRun ? 'column.wouldAdd' : 'column.added') },
+        ...columnsOf(messages, ['alreadyPresent'] as const),
       ],
     });
     for (const r of layouts) {
-      if (r.error) this.warn(messages.getMessage(r.unreadable ? 'warning.Unreadable' : 'warning.WriteFailed', [r.layout, r.error.message, r.error.errorCode]));
+      if (r.error) this.warn(messages.getMessage(r.unreadable ? 'warning.unreadable' : 'warning.writeFailed', [r.layout, r.error.message, r.error.errorCode]));
     }
     const written = layouts.filter((r) => r.added.length > 0).length;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [changing, layouts.length]));
-    else if (changing === 0) this.log(messages.getMessage('info.NothingToDo', [layouts.length]));
-    else this.logSuccess(messages.getMessage('info.Summary', [written, layouts.length]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [changing, layouts.length]));
+    else if (changing === 0) this.log(messages.getMessage('info.nothingToDo', [layouts.length]));
+    else this.logSuccess(messages.getMessage('info.summary', [written, layouts.length]));
   }
 }

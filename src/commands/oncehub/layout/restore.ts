@@ -1,7 +1,10 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError } from '../../../lib/cli/command.js';
+import { errorCodesHelp } from '../../../lib/cli/exit-codes.js';
+import { handleInterrupts } from '../../../lib/cli/interrupt.js';
+import { columnsOf } from '../../../lib/cli/table.js';
 import { targetOrgFlag } from '../../../lib/flags.js';
-import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import { restoreCommand } from '../../../lib/installation/backup.js';
 import { restoreLayouts, type RestoreResult } from '../../../lib/installation/restore.js';
@@ -15,11 +18,7 @@ export default class LayoutRestore extends SfCommand<RestoreResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '68': messages.getMessage('errorCodes.68'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1, 68]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -30,13 +29,10 @@ export default class LayoutRestore extends SfCommand<RestoreResult> {
   };
 
   public async run(): Promise<RestoreResult> {
-    const { flags, raw } = await this.parse(LayoutRestore).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const target = await connectTarget(org, conn, typedTargetOrg(raw));
-    this.spinner.start(messages.getMessage('info.Reading'));
+    handleInterrupts();
+    const { flags, raw } = await this.parse(LayoutRestore).catch(orgFlagError);
+    const { conn, target } = await loggedInTarget(flags, raw);
+    this.spinner.start(messages.getMessage('info.reading'));
     const { result, exitCode } = await restoreLayouts(conn, target, {
       dir: flags['backup-dir'],
       dryRun: flags['dry-run'],
@@ -53,18 +49,14 @@ export default class LayoutRestore extends SfCommand<RestoreResult> {
   private print(result: RestoreResult, command: string): void {
     const { layouts } = result;
     this.table({
-      data: layouts.map((r) => ({ layout: r.layout, restored: r.restored ? (result.dryRun ? 'would restore' : 'yes') : 'no', reason: r.reason ?? '' })),
-      columns: [
-        { key: 'layout', name: 'Layout' },
-        { key: 'restored', name: 'Restored' },
-        { key: 'reason', name: 'Reason' },
-      ],
+      data: layouts.map((r) => ({ layout: r.layout, restored: messages.getMessage(r.restored ? (result.dryRun ? 'value.wouldRestore' : 'value.yes') : 'value.no'), reason: r.reason ?? '' })),
+      columns: columnsOf(messages, ['layout', 'restored', 'reason'] as const),
     });
     const restored = layouts.filter((r) => r.restored).length;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [restored, layouts.length]));
-    else this.logSuccess(messages.getMessage('info.Summary', [restored, layouts.length, result.backupDir]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [restored, layouts.length]));
+    else this.logSuccess(messages.getMessage('info.summary', [restored, layouts.length, result.backupDir]));
     if (restored < layouts.length && layouts.some((r) => r.reason === messages.getMessage('reason.changedSince'))) {
-      this.warn(messages.getMessage('info.Force', [command]));
+      this.warn(messages.getMessage('info.force', [command]));
     }
   }
 }

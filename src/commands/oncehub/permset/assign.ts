@@ -1,7 +1,9 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError, setExitCode } from '../../../lib/cli/command.js';
+import { errorCodesHelp } from '../../../lib/cli/exit-codes.js';
+import { columnsOf } from '../../../lib/cli/table.js';
 import { onBehalfOfFlag, targetOrgFlag } from '../../../lib/flags.js';
-import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { recordForOrg } from '../../../lib/connection/state.js';
 import { toSfError } from '../../../lib/org/errors.js';
 import {
@@ -9,7 +11,6 @@ import {
   type AssigneeRow,
   assignPermissionSet,
   chooseAssignees,
-  exitCodeFor,
   type FailedRow,
   type PermsetAssignResult,
 } from '../../../lib/installation/assign.js';
@@ -24,11 +25,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '68': messages.getMessage('errorCodes.68'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1, 68]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -40,19 +37,15 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
 
   public async run(): Promise<PermsetAssignResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(PermsetAssign).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+    const { flags, raw } = await this.parse(PermsetAssign).catch(orgFlagError);
+    const { org, conn, target } = await loggedInTarget(flags, raw);
     const usernames = chooseAssignees({
       onBehalfOf: flags['on-behalf-of'],
       recordedUsername: flags['on-behalf-of'] ? undefined : (await recordForOrg(org.getOrgId()))?.username,
       orgUsername: target.username,
       resolveAlias: await aliasResolver(),
     });
-    this.spinner.start(messages.getMessage('info.Reading'));
+    this.spinner.start(messages.getMessage('info.reading'));
     const result = await assignPermissionSet(conn, target.alias, {
       usernames,
       permsetName: flags['permset-name'],
@@ -60,7 +53,7 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
       progress: {
         start: (total, permsetLabel): void => {
           this.spinner.stop();
-          const title = messages.getMessage('info.Assigning', [permsetLabel]);
+          const title = messages.getMessage('info.assigning', [permsetLabel]);
           this.progress.start(total, {}, { title, format: '%s | {bar} | {value}/{total} users' });
         },
         update: (done): void => this.progress.update(done),
@@ -71,36 +64,29 @@ export default class PermsetAssign extends SfCommand<PermsetAssignResult> {
     });
     this.spinner.stop();
     this.print(result);
-    process.exitCode = exitCodeFor(result);
+    setExitCode({ failed: result.failed.length, succeeded: result.assigned.length + result.alreadyAssigned.length });
     return result;
   }
 
   private print(result: PermsetAssignResult): void {
-    const userColumns = [
-      { key: 'username', name: 'Username' },
-      { key: 'userId', name: 'User Id' },
-    ] as const;
+    const userColumns = columnsOf(messages, ['username', 'userId'] as const);
     const show = (title: string, data: AssigneeRow[]): void => {
       // Users who hold the set through a permission set group get a column naming the group.
-      const via = data.some((row) => row.via) ? [{ key: 'via' as const, name: messages.getMessage('table.Via') }] : [];
+      const via = data.some((row) => row.via) ? columnsOf(messages, ['via'] as const) : [];
       if (data.length > 0) this.table({ title: messages.getMessage(title), data, columns: [...userColumns, ...via] });
     };
-    show(result.dryRun ? 'table.WouldAssign' : 'table.Assigned', result.assigned);
-    show('table.AlreadyAssigned', result.alreadyAssigned);
+    show(result.dryRun ? 'table.wouldAssign' : 'table.assigned', result.assigned);
+    show('table.alreadyAssigned', result.alreadyAssigned);
     if (result.failed.length > 0) {
       this.table<FailedRow>({
-        title: messages.getMessage('table.Failed'),
+        title: messages.getMessage('table.failed'),
         data: result.failed,
-        columns: [
-          { key: 'username', name: 'Username' },
-          { key: 'errorCode', name: 'Error Code' },
-          { key: 'message', name: 'Message' },
-        ],
+        columns: columnsOf(messages, ['username', 'errorCode', 'message'] as const),
       });
     }
     const [assigned, already, failed] = [result.assigned.length, result.alreadyAssigned.length, result.failed.length];
     const label = result.permissionSet.label;
-    if (result.dryRun) this.log(messages.getMessage('info.DryRun', [assigned, label, already, failed]));
-    else this.log(messages.getMessage('info.Summary', [label, assigned, already, failed]));
+    if (result.dryRun) this.log(messages.getMessage('info.dryRun', [assigned, label, already, failed]));
+    else this.log(messages.getMessage('info.summary', [label, assigned, already, failed]));
   }
 }

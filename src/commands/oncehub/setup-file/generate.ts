@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand, toHelpSection } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loggedInTarget, orgFlagError } from '../../../lib/cli/command.js';
+import { errorCodesHelp } from '../../../lib/cli/exit-codes.js';
 import { targetOrgFlag } from '../../../lib/flags.js';
-import { connectTarget, explainOrgFlagError, typedTargetOrg } from '../../../lib/connection/connect.js';
 import { DEFAULT_SETUP_FILE, generateSetupFile, type GenerateResult } from '../../../lib/generate/generate.js';
 import { handleInterrupts } from '../../../lib/cli/interrupt.js';
 import { quoteArg } from '../../../lib/cli/command-line.js';
@@ -15,10 +16,7 @@ export default class SetupFileGenerate extends SfCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = toHelpSection('ERROR CODES', {
-    '0': messages.getMessage('errorCodes.0'),
-    '1': messages.getMessage('errorCodes.1'),
-  });
+  public static readonly errorCodes = errorCodesHelp(messages, [0, 1]);
 
   public static readonly flags = {
     'target-org': targetOrgFlag(),
@@ -36,12 +34,8 @@ export default class SetupFileGenerate extends SfCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     handleInterrupts();
-    const { flags, raw } = await this.parse(SetupFileGenerate).catch((err: unknown) => {
-      throw explainOrgFlagError(err);
-    });
-    const org = flags['target-org'];
-    const conn = org.getConnection(flags['api-version']);
-    const target = await connectTarget(org, conn, typedTargetOrg(raw));
+    const { flags, raw } = await this.parse(SetupFileGenerate).catch(orgFlagError);
+    const { conn, target } = await loggedInTarget(flags, raw);
 
     this.spinner.start(messages.getMessage('info.reading', [target.alias]));
     const result = await generateSetupFile(conn, target, { outputFile: flags['output-file'], force: flags.force });
