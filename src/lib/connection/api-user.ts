@@ -145,7 +145,7 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
 export function judgeApiRefused(username: string, mode: ConnectMode, errorCode = 'API_DISABLED_FOR_ORG'): Check[] {
   return apiUserCheckIds(mode).map((id) =>
     id === 'api-enabled'
-      ? fail(id, title(id), messages.getMessage('api-enabled.refused', [username, errorCode]), messages.getMessage('api-enabled.refused.fix', [quoteArg(username)]))
+      ? fail(id, title(id), messages.getMessage('api-enabled.refused', [escapeControl(username), errorCode]), messages.getMessage('api-enabled.refused.fix', [quoteArg(username)]))
       : skip(id, title(id), messages.getMessage('notChecked.apiRefused', [escapeControl(username), quoteArg(username)]))
   );
 }

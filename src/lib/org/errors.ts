@@ -1,5 +1,5 @@
 import { Messages, SfError } from '@salesforce/core';
-import { quoteArg } from '../cli/command-line.js';
+import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'org-errors');
@@ -122,13 +122,13 @@ export function toSfError(err: unknown, ctx: OrgContext): SfError {
 
   switch (orgLevelFailure(err)) {
     case 'SessionRefused':
-      return messages.createError('error.sessionRefused', [who], [quoteArg(ctx.alias || ctx.username), quoteArg(ctx.username)], err as Error);
+      return messages.createError('error.sessionRefused', [escapeControl(who)], [quoteArg(ctx.alias || ctx.username), quoteArg(ctx.username)], err as Error);
     case 'ApiDisabledForOrg':
-      return messages.createError('error.apiDisabledForOrg', [who], [quoteArg(ctx.username)]);
+      return messages.createError('error.apiDisabledForOrg', [escapeControl(who)], [quoteArg(ctx.username)]);
     case 'ApiDisabledForUser':
       return messages.createError('error.apiDisabledForUser', [ctx.username], [quoteArg(ctx.username)]);
     case 'RequestLimitExceeded':
-      return messages.createError('error.requestLimitExceeded', [who], [quoteArg(who)]);
+      return messages.createError('error.requestLimitExceeded', [escapeControl(who)], [quoteArg(who)]);
     case 'HtmlPage':
       return messages.createError('error.htmlPage', [/HTTP status code: (\d+)/.exec(message)?.[1] ?? '200'], [quoteArg(who)]);
     case 'MalformedResponse':

@@ -183,6 +183,12 @@ describe('org/errors', () => {
       expect(error.message).to.include('The org of api@acme.example');
     });
 
+    it('prints an alias with control characters escaped, and quotes it in the action', () => {
+      const error = toSfError(apiError('REQUEST_LIMIT_EXCEEDED', 'x', 403), { ...ctx, alias: 'acme\u001b[2Jx' });
+      expect(error.message).to.include('acme\\e[2Jx').and.not.include('\u001b');
+      expect((error.actions ?? []).join('\n')).to.not.include('\u001b');
+    });
+
     it('keeps an SfError that already has actions', () => {
       const own = new SfError('mine', 'MineError', ['do this']);
       expect(toSfError(own, ctx)).to.equal(own);
