@@ -1,3 +1,4 @@
+import { wsdlSequence } from '../org/metadata-order.js';
 import { documentElement, escapeXml, LayoutXmlError, parseXml, textOf, type XmlElement } from './layout-xml.js';
 
 /**
@@ -8,27 +9,11 @@ import { documentElement, escapeXml, LayoutXmlError, parseXml, textOf, type XmlE
  * (LayoutItem's WSDL order: behavior before field), indented like their neighbours.
  */
 
-/** LayoutSection's WSDL sequence (salesforce-api: `customLabel, detailHeading, editHeading, label, layoutColumns, style`). */
-const SECTION_ORDER = ['customLabel', 'detailHeading', 'editHeading', 'label', 'layoutColumns', 'style'];
-/** Layout's WSDL sequence, the elements that may follow layoutSections (jsforce's api/metadata/schema, type Layout). */
-const AFTER_SECTIONS = [
-  'miniLayout',
-  'multilineLayoutFields',
-  'platformActionList',
-  'quickActionList',
-  'relatedContent',
-  'relatedLists',
-  'relatedObjects',
-  'runAssignmentRulesDefault',
-  'showEmailCheckbox',
-  'showHighlightsPanel',
-  'showInteractionLogPanel',
-  'showKnowledgeComponent',
-  'showRunAssignmentRulesCheckbox',
-  'showSolutionSection',
-  'showSubmitAndAttachButton',
-  'summaryLayout',
-];
+// The WSDL's sequences, from the schema jsforce ships (org/metadata-order.ts), so a new element lands where Salesforce
+// expects it: a section before the first Layout element that follows layoutSections, items before a section's style.
+const SECTION_ORDER = wsdlSequence('LayoutSection');
+const LAYOUT_ORDER = wsdlSequence('Layout');
+const AFTER_SECTIONS = LAYOUT_ORDER.slice(LAYOUT_ORDER.indexOf('layoutSections') + 1);
 
 export type LayoutFileEdit = { text: string; added: string[]; alreadyPresent: string[] };
 
