@@ -163,7 +163,8 @@ const failureOf = (err: unknown): LayoutWriteError => {
 };
 
 /** The full name a read of this layout tries first. */
-const fullNameOf = (layout: EventLayout): string => layout.fullName ?? layoutFullName(layout.name, layout.namespacePrefix);
+/** A layout's Metadata API full name: as the org gave it when known, else built from its name and namespace. */
+export const fullNameOf = (layout: Pick<EventLayout, 'name' | 'fullName' | 'namespacePrefix'>): string => layout.fullName ?? layoutFullName(layout.name, layout.namespacePrefix);
 
 const noContent = (fullName: string): LayoutRead => ({
   error: { errorCode: 'NO_CONTENT', message: messages.getMessage('error.noContent', [fullName]) },

@@ -6,9 +6,9 @@ import { type Check, pass, skip, warn } from '../checks.js';
 import { commandLine } from '../cli/command-line.js';
 import { writeFileSafely } from '../files.js';
 import { exitCodeOf, type ExitCode } from '../cli/exit-codes.js';
-import { layoutFullName as metadataFullName, parseLayoutFullName } from '../org/layout-names.js';
+import { parseLayoutFullName } from '../org/layout-names.js';
 import { addFieldsToLayoutFile, fieldsInLayout } from './layout-file-edit.js';
-import { type EventLayout, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
+import { type EventLayout, fullNameOf, PACKAGE_EVENT_FIELDS, readLayoutFacts, selectLayouts } from './layout.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fields');
@@ -68,15 +68,12 @@ export async function findLayoutFiles(dir: string): Promise<LayoutFile[]> {
   return found;
 }
 
-/** A layout's Metadata API full name: as the org gave it when known, else from its name (encoded, salesforce-api §3.12). */
-export const fullNameOfLayout = (layout: { name: string; fullName?: string }): string => layout.fullName ?? metadataFullName('Event', layout.name);
-
 /**
  * Whether a file stands for this Event layout: by full name, else by object and decoded name (a file retrieved before
  * the package was namespaced, or named by hand with another spelling of the same name, still matches).
  */
-export function fileMatches(file: LayoutFile, layout: { name: string; fullName?: string }): boolean {
-  if (file.fullName === fullNameOfLayout(layout)) return true;
+export function fileMatches(file: LayoutFile, layout: Pick<EventLayout, 'name' | 'fullName' | 'namespacePrefix'>): boolean {
+  if (file.fullName === fullNameOf(layout)) return true;
   const parsed = parseLayoutFullName(file.fullName);
   return parsed.object.toLowerCase() === 'event' && parsed.name.toLowerCase() === layout.name.toLowerCase();
 }
@@ -167,7 +164,7 @@ export async function addLayoutFieldsToSource(
   const rows = edits.map((e) => e.row);
   const result: SourceLayoutsResult = {
     layouts: rows,
-    notInProject: notInProject.map(fullNameOfLayout),
+    notInProject: notInProject.map(fullNameOf),
     ...(options.dryRun ? { dryRun: true as const } : {}),
   };
   const failed = rows.filter((r) => r.error).length;
