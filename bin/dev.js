@@ -1,8 +1,5 @@
 #!/usr/bin/env -S node --import tsx
-// eslint-disable-next-line node/shebang
-async function main() {
-  const { execute } = await import('@oclif/core');
-  await execute({ development: true, dir: import.meta.url });
-}
+// Runs the commands from src/ through tsx (oclif's development mode), as the sf plugin template's bin/dev.js does.
+import { execute } from '@oclif/core';
 
-await main();
+await execute({ development: true, dir: import.meta.url });
