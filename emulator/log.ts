@@ -35,6 +35,10 @@ export interface LogEntry {
   errorCode?: string;
   /** Decoded SOQL of a query request. */
   soql?: string;
+  /** The operation of a Metadata API call (`readMetadata`, `updateMetadata`, `listMetadata`), also when it is refused. */
+  operation?: string;
+  /** Full names of the components a Metadata API `readMetadata` / `updateMetadata` call carried, in order. */
+  components?: string[];
 }
 
 export interface LogFilter {

@@ -158,6 +158,7 @@ function checkUpdateBody(body: string): void {
 
 function readLayouts(scope: Scope, call: Record<string, unknown>): Record<string, unknown> {
   const names = asList(call.fullNames as string | string[] | undefined).map(String);
+  scope.entry.components = names;
   tooMany(names.length);
   const records = names.map((name) => {
     if (scope.state.faults.takeEmptyRead(name)) {
@@ -177,6 +178,7 @@ type SaveResult = { errors?: { message: string; statusCode: string }; fullName: 
 
 function updateLayouts(scope: Scope, user: SRecord, call: Record<string, unknown>): Record<string, unknown> {
   const components = asList(call.metadata as Record<string, unknown> | Array<Record<string, unknown>> | undefined);
+  scope.entry.components = components.map((c) => asText(c.fullName));
   tooMany(components.length);
   const { org } = scope.state;
   const results = components.map((component): SaveResult => {
@@ -237,6 +239,8 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
     throw new SoapFault('INVALID_XML', 'The request is not well-formed XML', 'soapenv:Client');
   }
   const soap = parsed.Envelope;
+  const [operation, found] = Object.entries(soap?.Body ?? {}).find(([k]) => !k.startsWith('@_')) ?? [''];
+  if (operation) entry.operation = operation;
   const user = caller(scope, soap?.Header);
   scope.user = user;
   const { org } = state;
@@ -249,7 +253,6 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
     // (readMetadata/updateMetadata docs; forcedotcom/cli#3048: HTTP 500, faultcode sf:INSUFFICIENT_ACCESS).
     throw new SoapFault('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
   }
-  const [operation, found] = Object.entries(soap?.Body ?? {}).find(([k]) => !k.startsWith('@_')) ?? [''];
   const call = (found ?? {}) as Record<string, unknown>;
   switch (operation) {
     case 'readMetadata':

@@ -381,6 +381,7 @@ describe('emulator: faults inside one answer (a subrequest, a component, another
       expect(stored('Event-Event Layout')).to.have.nested.property('layoutSections[0].label', 'Changed');
       expect(f.hits).to.equal(1);
       expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'metadataSaveError', status: 200 });
+      expect(ctx.emu.log.entries.at(-1)).to.deep.include({ operation: 'updateMetadata', components: NAMES });
       expect((await update(layouts)).map((r) => r.success)).to.deep.equal([true, true]);
     });
 
