@@ -259,6 +259,32 @@ describe('oncehub layout add-fields', () => {
     expect(process.exitCode).to.equal(1);
   });
 
+  it('12 layouts in use, all lacking the fields: reads and writes in batches of 10, 6 requests (2 + ⌈12/10⌉ + ⌈12/10⌉)', async () => {
+    const names = Array.from({ length: 11 }, (_, i) => `Event Layout ${i + 1}`);
+    await serve(
+      scenarios
+        .base()
+        .withPackage()
+        .tweak('11 more Event layouts in use', (org) => {
+          const template = org.where('Layout', (l) => l.TableEnumOrId === 'Event')[0];
+          const profileId = org.records('Profile')[0].Id;
+          for (const name of names) {
+            const layout = org.insert('Layout', { ...template, Id: undefined, Name: name, FullName: `Event-${name}`, Metadata: structuredClone(template.Metadata) });
+            org.insert('ProfileLayout', { LayoutId: layout.Id, ProfileId: profileId, RecordTypeId: null, TableEnumOrId: 'Event' });
+          }
+        })
+    );
+
+    const result = await LayoutAddFields.run(['--target-org', 'acme', '--json']);
+
+    expect(result.layouts).to.have.length(12);
+    expect(result.layouts.every((l) => l.added.length === 2)).to.equal(true);
+    expect(sent()).to.have.length(6);
+    expect(sent().filter((s) => s === 'readMetadata')).to.have.length(2);
+    expect(updates().map((u) => u.length)).to.deep.equal([10, 2]);
+    for (const name of names) expect(fieldsIn(stored(name))).to.include.members([STATUS, REASON]);
+  });
+
   it('prints a table and a success line', async () => {
     await serve();
     await LayoutAddFields.run(['--target-org', 'acme']);

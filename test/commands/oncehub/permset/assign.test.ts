@@ -43,8 +43,8 @@ describe('oncehub permset assign', () => {
   let progress: { start: SinonStub; update: SinonStub; finish: SinonStub };
 
   /** Serves this org behind the `acme` login of the admin (`rep` = user2). */
-  const serve = async (builder: OrgBuilder = acme()): Promise<EmulatorContext> => {
-    ctx = await emulatorContext($$, builder.build(), { username: ADMIN, alias: 'acme', aliases: { rep: 'user2@acme.example' } });
+  const serve = async (builder: OrgBuilder = acme(), batchSize?: number): Promise<EmulatorContext> => {
+    ctx = await emulatorContext($$, builder.build(), { username: ADMIN, alias: 'acme', aliases: { rep: 'user2@acme.example' }, batchSize });
     ctx.emu.log.clear();
     return ctx;
   };
@@ -139,6 +139,21 @@ describe('oncehub permset assign', () => {
       // Two inserts, done after each: 200, then 180 more.
       expect(progress.update.args.map((a) => a[0] as number)).to.deep.equal([200, 380]);
       expect(progress.finish.calledOnce).to.equal(true);
+    });
+
+    it('1000 users (120 assigned) with the org paging query answers at 200 rows: within 3 + ⌈880/200⌉ requests, no query-more', async () => {
+      await serve(acme().withExtraUsers(1000, { assigned: 120 }), 200);
+      const users = Array.from({ length: 1000 }, (_, i) => `user${String(i + 1).padStart(4, '0')}@acme.example`);
+
+      const result = await PermsetAssign.run(['-o', 'acme', '-b', ...users, '--json']);
+
+      expect(result.assigned).to.have.length(880);
+      expect(result.alreadyAssigned).to.have.length(120);
+      expect(process.exitCode).to.equal(0);
+      expect(requests().filter((r) => r.includes('/query/')), 'query-more calls').to.have.length(0);
+      expect(requests().length).to.be.at.most(3 + Math.ceil(880 / 200));
+      expect(inserts()).to.have.length(5);
+      expect(holders()).to.have.length(1000);
     });
 
     it('changes nothing on a second run: everyone is already assigned, no write, exit 0', async () => {
