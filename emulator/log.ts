@@ -10,6 +10,8 @@ export interface SubrequestLog {
   kind: 'read' | 'write';
   /** Decoded SOQL of a query subrequest. */
   soql?: string;
+  /** `subrequestError` when the answer was injected (`faults.subrequestErrors`). */
+  fault?: string;
 }
 
 export interface LogEntry {
@@ -33,6 +35,10 @@ export interface LogEntry {
   errorCode?: string;
   /** Decoded SOQL of a query request. */
   soql?: string;
+  /** The operation of a Metadata API call (`readMetadata`, `updateMetadata`, `listMetadata`), also when it is refused. */
+  operation?: string;
+  /** Full names of the components a Metadata API `readMetadata` / `updateMetadata` call carried, in order. */
+  components?: string[];
 }
 
 export interface LogFilter {

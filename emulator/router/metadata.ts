@@ -158,8 +158,14 @@ function checkUpdateBody(body: string): void {
 
 function readLayouts(scope: Scope, call: Record<string, unknown>): Record<string, unknown> {
   const names = asList(call.fullNames as string | string[] | undefined).map(String);
+  scope.entry.components = names;
   tooMany(names.length);
   const records = names.map((name) => {
+    if (scope.state.faults.takeEmptyRead(name)) {
+      // faults.emptyReads: served as a name the API cannot serve.
+      scope.entry.fault = 'emptyRead';
+      return { '@_xsi:nil': 'true' };
+    }
     const layout = call.type === 'Layout' ? layoutNamed(scope, name) : undefined;
     // A name that does not exist comes back as a record without content [U: exact shape].
     if (!layout) return { '@_xsi:nil': 'true' };
@@ -172,11 +178,18 @@ type SaveResult = { errors?: { message: string; statusCode: string }; fullName: 
 
 function updateLayouts(scope: Scope, user: SRecord, call: Record<string, unknown>): Record<string, unknown> {
   const components = asList(call.metadata as Record<string, unknown> | Array<Record<string, unknown>> | undefined);
+  scope.entry.components = components.map((c) => asText(c.fullName));
   tooMany(components.length);
   const { org } = scope.state;
   const results = components.map((component): SaveResult => {
     const fullName = asText(component.fullName);
     const failed = (statusCode: string, message: string): SaveResult => ({ errors: { message, statusCode }, fullName, success: 'false' });
+    const refused = scope.state.faults.takeMetadataSaveError(fullName);
+    if (refused) {
+      // faults.metadataSaveErrors: this component is refused and not saved; the others are.
+      scope.entry.fault = 'metadataSaveError';
+      return failed(refused.statusCode, refused.message);
+    }
     if (component['@_type'] !== 'Layout') return failed('INVALID_TYPE', `The emulator updates Layout only, not ${asText(component['@_type'])}`);
     const layout = layoutNamed(scope, fullName);
     // [U: exact code and text for an unknown component]
@@ -226,6 +239,8 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
     throw new SoapFault('INVALID_XML', 'The request is not well-formed XML', 'soapenv:Client');
   }
   const soap = parsed.Envelope;
+  const [operation, found] = Object.entries(soap?.Body ?? {}).find(([k]) => !k.startsWith('@_')) ?? [''];
+  if (operation) entry.operation = operation;
   const user = caller(scope, soap?.Header);
   scope.user = user;
   const { org } = state;
@@ -238,7 +253,6 @@ function answer(scope: Scope, req: ApiRequest, version: string, orgId: string | 
     // (readMetadata/updateMetadata docs; forcedotcom/cli#3048: HTTP 500, faultcode sf:INSUFFICIENT_ACCESS).
     throw new SoapFault('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
   }
-  const [operation, found] = Object.entries(soap?.Body ?? {}).find(([k]) => !k.startsWith('@_')) ?? [''];
   const call = (found ?? {}) as Record<string, unknown>;
   switch (operation) {
     case 'readMetadata':

@@ -125,7 +125,9 @@ describe('emulator: SOAP Metadata API (Layout)', () => {
     const err = await rejection(read(conn, ['Event-Event Layout']));
     expect(err.name).to.equal('sf:INVALID_SESSION_ID');
     expect(err.message).to.equal('INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
-    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 500, errorCode: 'INVALID_SESSION_ID' });
+    // The operation is logged although the call was refused; no component was served.
+    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 500, errorCode: 'INVALID_SESSION_ID', operation: 'readMetadata' });
+    expect(ctx.emu.log.entries.at(-1)).to.not.have.property('components');
   });
 
   it('needs Modify All Data or Modify Metadata: INSUFFICIENT_ACCESS fault otherwise', async () => {

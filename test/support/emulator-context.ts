@@ -48,6 +48,8 @@ export type ContextOptions = LoginOptions & {
   also?: OtherOrg[];
   /** More aliases (alias → username). */
   aliases?: Record<string, string>;
+  /** Query page size of the emulated orgs (default 2000; real orgs may page at 200 rows). */
+  batchSize?: number;
 };
 
 export type EmulatorContext = {
@@ -180,7 +182,7 @@ function routeTransport($$: TestContext): Routes {
  */
 export async function emulatorContext($$: TestContext, org: OrgModel, options: ContextOptions): Promise<EmulatorContext> {
   const routes = routeTransport($$);
-  const main = createEmulator({ org, url: options.url ?? (org.isSandbox ? SANDBOX_URL : PRODUCTION_URL) });
+  const main = createEmulator({ org, url: options.url ?? (org.isSandbox ? SANDBOX_URL : PRODUCTION_URL), batchSize: options.batchSize });
   routes.set(new URL(main.url).origin, main);
   const emulators = new Map<string, InProcessEmulator>();
   const logins = new Map<string, MockTestOrgData>();
@@ -189,7 +191,7 @@ export async function emulatorContext($$: TestContext, org: OrgModel, options: C
     let emu = main;
     if ('org' in login && login.org && login.org !== org) {
       const known = [...routes.values()].find((e) => e.org === login.org);
-      emu = known ?? createEmulator({ org: login.org, url: login.url ?? (login.org.isSandbox ? SANDBOX_URL : PRODUCTION_URL) });
+      emu = known ?? createEmulator({ org: login.org, url: login.url ?? (login.org.isSandbox ? SANDBOX_URL : PRODUCTION_URL), batchSize: options.batchSize });
       const origin = new URL(emu.url).origin;
       if (!known && routes.has(origin)) throw new Error(`two emulated orgs at ${origin}: give one a url`);
       routes.set(origin, emu);

@@ -1,4 +1,3 @@
-import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
 import {
@@ -13,16 +12,20 @@ import {
   type UserFacts,
 } from '../../../src/lib/installation/assign.js';
 import type { OncehubPermissionSet } from '../../../src/lib/installation/permset.js';
-import { sfLogin } from '../connection/fake-org.js';
-import { apiError, type FakeInstallationOrg, inList, installationOrg, ONCEHUB_PERMSET, user, userId } from './fake-installation-org.js';
+import { ADMIN_USERNAME, ONCEHUB_GROUP_LABEL, type OrgBuilder, PERMSET_NAME, scenarios } from '../../../emulator/index.js';
+import { emulatorContext, type EmulatorContext, pathsSent } from '../../support/emulator-context.js';
+import { inList } from '../../support/soql-where.js';
 
 const PERMSET: OncehubPermissionSet = {
-  id: ONCEHUB_PERMSET.Id,
-  name: ONCEHUB_PERMSET.Name,
-  label: ONCEHUB_PERMSET.Label,
+  id: '0PS5g000000OnceAAA',
+  name: 'OnceHub_connector_for_Salesforce',
+  label: 'OnceHub connector for Salesforce',
   namespacePrefix: 'ScheduleOnce',
   licenseName: 'Salesforce',
 };
+
+/** User ids that look like Salesforce's: 005 + 15 characters. */
+const userId = (n: number): string => `0055g${String(n).padStart(10, '0')}AAA`;
 
 const facts = (n: number, overrides: Partial<UserFacts> = {}): UserFacts => ({
   id: userId(n),
@@ -155,163 +158,157 @@ describe('installation/assign', () => {
     });
   });
 
-  describe('against an org', () => {
+  describe('against the emulator', () => {
     const $$ = new TestContext();
-    let fake: FakeInstallationOrg;
-    let conn: Connection;
+    let ctx: EmulatorContext;
 
-    async function connect(org: FakeInstallationOrg): Promise<void> {
-      fake = org;
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-      const login = sfLogin('admin@acme.example');
-      await $$.stubAuths(login);
-      conn = await login.getConnection();
+    async function serve(builder: OrgBuilder, batchSize?: number): Promise<void> {
+      ctx = await emulatorContext($$, builder.build(), { username: ADMIN_USERNAME, alias: 'acme', batchSize });
+      ctx.emu.log.clear();
     }
+    /** The SOQL of every query sent (Composite subrequests included), in order. */
+    const soql = (): string[] => ctx.emu.log.dataRequests().flatMap((e) => (e.subrequests ? e.subrequests.flatMap((s) => s.soql ?? []) : e.soql ?? []));
+    /** The package permission set as the plugin reads it. */
+    const permset = (): OncehubPermissionSet => {
+      const ps = ctx.emu.org.records('PermissionSet').find((p) => p.Name === PERMSET_NAME);
+      return { id: String(ps?.Id), name: PERMSET_NAME, label: String(ps?.Label), namespacePrefix: 'ScheduleOnce', licenseName: 'Salesforce' };
+    };
+    const factsOf = (usernames: string[]): UserFacts[] =>
+      usernames.map((username) => ({ id: String(ctx.emu.org.requireUser(username).Id), username, isActive: true, licenseName: 'Salesforce' }));
+    /** Users holding the package set directly. */
+    const holders = (): string[] => {
+      const id = permset().id;
+      return ctx.emu.org.where('PermissionSetAssignment', (a) => a.PermissionSetId === id).map((a) => String(ctx.emu.org.get('User', String(a.AssigneeId))?.Username));
+    };
+    const extraUsers = (n: number): string[] => Array.from({ length: n }, (_, i) => `user${String(i + 1).padStart(4, '0')}@acme.example`);
 
     it('reads the set, its groups, 500 users in IN-lists of at most 200 (no query-more at 200-row pages) and their assignments in two requests', async () => {
-      const users = Array.from({ length: 500 }, (_, i) => user(i + 1));
-      await connect(
-        installationOrg({ users, assignments: users.slice(0, 120).map((u, i) => ({ Id: `0Pa${i}`, AssigneeId: u.Id, PermissionSetId: ONCEHUB_PERMSET.Id })) })
-      );
+      await serve(scenarios.base().withPackage().withExtraUsers(500, { assigned: 120 }), 200);
 
-      const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
+      const result = await fetchAssignmentFacts(ctx.conn, extraUsers(500));
 
-      expect(fake.requests).to.have.length(2);
-      const userLists = fake.soql.filter((q) => q.includes('FROM User')).map((q) => inList(q, 'Username') ?? []);
+      expect(ctx.emu.log.dataRequests()).to.have.length(2);
+      const userLists = soql().filter((q) => q.includes('FROM User')).map((q) => inList(q, 'Username') ?? []);
       expect(userLists.map((l) => l.length)).to.deep.equal([200, 200, 100]);
-      const idLists = fake.soql.filter((q) => q.includes('FROM PermissionSetAssignment')).map((q) => inList(q, 'AssigneeId') ?? []);
+      const idLists = soql().filter((q) => q.includes('FROM PermissionSetAssignment')).map((q) => inList(q, 'AssigneeId') ?? []);
       expect(idLists.map((l) => l.length)).to.deep.equal([200, 200, 100]);
-      expect(fake.soql.filter((q) => q.includes('FROM PermissionSetGroupComponent'))).to.have.length(1);
+      expect(soql().filter((q) => q.includes('FROM PermissionSetGroupComponent'))).to.have.length(1);
       expect(result.assignedUserIds.size).to.equal(120);
     });
 
     it('counts users who hold the set through a group that contains it, with the group label', async () => {
-      const users = [user(1), user(2), user(3)];
-      await connect(
-        installationOrg({
-          users,
-          groups: [{ Id: '0PG5g000000GrpAAA', label: 'OnceHub Users', permissionSetIds: [ONCEHUB_PERMSET.Id] }],
-          assignments: [
-            { Id: '0Pa1', AssigneeId: users[0].Id, PermissionSetId: '0PS5g000000AggAAA', PermissionSetGroupId: '0PG5g000000GrpAAA' },
-            { Id: '0Pa2', AssigneeId: users[1].Id, PermissionSetId: '0PS5g000000AggAAA', PermissionSetGroupId: '0PG5g000000GrpAAA' },
-            { Id: '0Pa3', AssigneeId: users[1].Id, PermissionSetId: ONCEHUB_PERMSET.Id },
-          ],
-        })
+      const users = ['u1@acme.example', 'u2@acme.example', 'u3@acme.example'];
+      await serve(
+        scenarios
+          .base()
+          .withPackage()
+          .withUser({ username: users[0] })
+          .withUser({ username: users[1] })
+          .withUser({ username: users[2] })
+          .withPermsetViaGroup({ usernames: [users[0], users[1]] })
+          .withPermsetAssigned(users[1])
       );
+      const [id1, id2] = users.map((u) => String(ctx.emu.org.requireUser(u).Id));
+      const group = ctx.emu.org.records('PermissionSetGroup').find((g) => g.MasterLabel === ONCEHUB_GROUP_LABEL);
 
-      const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
+      const result = await fetchAssignmentFacts(ctx.conn, users);
 
-      expect(fake.requests).to.have.length(2);
-      expect(fake.soql.find((q) => q.includes('FROM PermissionSetAssignment'))).to.include("PermissionSetGroupId IN ('0PG5g000000GrpA')");
-      expect([...result.assignedUserIds]).to.have.members([users[0].Id, users[1].Id]);
+      expect(ctx.emu.log.dataRequests()).to.have.length(2);
+      expect(inList(soql().find((q) => q.includes('FROM PermissionSetAssignment')) ?? '', 'PermissionSetGroupId')).to.deep.equal([String(group?.Id).slice(0, 15)]);
+      expect([...result.assignedUserIds]).to.have.members([id1, id2]);
       // Held directly as well: no "via".
-      expect([...(result.assignedVia ?? [])]).to.deep.equal([[users[0].Id, 'OnceHub Users']]);
-      const plan = planAssignments(users.map((u) => u.Username), result);
+      expect([...(result.assignedVia ?? [])]).to.deep.equal([[id1, ONCEHUB_GROUP_LABEL]]);
+      const plan = planAssignments(users, result);
       expect(plan.outcome.alreadyAssigned).to.deep.equal([
-        { username: users[0].Username, userId: users[0].Id, via: 'OnceHub Users' },
-        { username: users[1].Username, userId: users[1].Id },
+        { username: users[0], userId: id1, via: ONCEHUB_GROUP_LABEL },
+        { username: users[1], userId: id2 },
       ]);
-      expect(plan.toInsert.map((u) => u.username)).to.deep.equal([users[2].Username]);
+      expect(plan.toInsert.map((u) => u.username)).to.deep.equal([users[2]]);
     });
 
     it('reads the set, 500 long usernames and their assignments in three requests at most, with no URI near 16 KB', async () => {
-      const long = (n: number): string => `a.rather.long.username.for.testing.${n}@subsidiary.acme-corporation.example`;
-      const users = Array.from({ length: 500 }, (_, i) => user(i + 1, { Username: long(i + 1) }));
-      await connect(
-        installationOrg({ users, assignments: users.slice(0, 120).map((u, i) => ({ Id: `0Pa${i}`, AssigneeId: u.Id, PermissionSetId: ONCEHUB_PERMSET.Id })) })
-      );
+      const long = Array.from({ length: 500 }, (_, i) => `a.rather.long.username.for.testing.${i + 1}@subsidiary.acme-corporation.example`);
+      const builder = scenarios.base().withPackage();
+      for (const username of long) builder.withUser({ username });
+      await serve(builder.withPermsetAssigned(...long.slice(0, 120)));
 
-      const result = await fetchAssignmentFacts(conn, users.map((u) => u.Username));
+      const result = await fetchAssignmentFacts(ctx.conn, long);
 
       // 12 KB IN-lists of long usernames: 4 user queries + the set + its groups need two Composites, then one more.
-      expect(fake.requests).to.have.length(3);
-      expect(fake.requests.every((r) => r.method === 'POST' && /\/composite$/.test(r.url))).to.equal(true);
-      const userQueries = fake.soql.filter((q) => q.includes('FROM User'));
+      const requests = ctx.emu.log.dataRequests();
+      expect(requests).to.have.length(3);
+      expect(requests.every((r) => r.method === 'POST' && /\/composite$/.test(r.path))).to.equal(true);
+      const userQueries = soql().filter((q) => q.includes('FROM User'));
       expect(userQueries.length).to.be.greaterThan(1);
       expect(userQueries.flatMap((q) => inList(q, 'Username') ?? [])).to.have.length(500);
-      for (const r of fake.requests) {
-        const body = JSON.parse(r.body ?? '{}') as { compositeRequest: Array<{ url: string }> };
-        for (const sub of body.compositeRequest) expect(sub.url.length).to.be.lessThan(14_000);
-      }
-      expect(result.permissionSet?.id).to.equal(ONCEHUB_PERMSET.Id);
+      for (const sub of requests.flatMap((r) => r.subrequests ?? [])) expect(sub.url.length).to.be.lessThan(14_000);
+      expect(result.permissionSet?.id).to.equal(permset().id);
       expect(result.users).to.have.length(500);
       expect(result.assignedUserIds.size).to.equal(120);
     });
 
     it('stops after the first request when the permission set does not exist', async () => {
-      await connect(installationOrg({ permissionSets: [] }));
-      const result = await fetchAssignmentFacts(conn, ['user1@acme.example']);
+      await serve(scenarios.base().withExtraUsers(1));
+      const result = await fetchAssignmentFacts(ctx.conn, ['user0001@acme.example']);
       expect(result.permissionSet).to.equal(undefined);
-      expect(fake.requests).to.have.length(1);
+      expect(ctx.emu.log.dataRequests()).to.have.length(1);
     });
 
     it('inserts 380 missing assignments in two collection requests and reports progress', async () => {
-      const users = Array.from({ length: 380 }, (_, i) => user(i + 1));
-      await connect(installationOrg({ users }));
+      await serve(scenarios.base().withPackage().withExtraUsers(380));
       const progress: number[] = [];
 
-      const outcome = await insertAssignments(conn, PERMSET, users.map((u, i) => facts(i + 1, { id: u.Id })), (done) => progress.push(done));
+      const outcome = await insertAssignments(ctx.conn, permset(), factsOf(extraUsers(380)), (done) => progress.push(done));
 
-      expect(fake.requests.map((r) => r.url.replace(/^.*\/services/, '/services'))).to.deep.equal([
-        '/services/data/v42.0/composite/sobjects',
-        '/services/data/v42.0/composite/sobjects',
-      ]);
+      expect(pathsSent(ctx.emu)).to.deep.equal(['/composite/sobjects', '/composite/sobjects']);
       expect(progress).to.deep.equal([200, 380]);
       expect(outcome.assigned).to.have.length(380);
-      expect(fake.data.assignments).to.have.length(380);
+      expect(holders()).to.have.members(extraUsers(380));
     });
 
     it('throws a failure of the first insert request (nothing was written), so the command can explain it', async () => {
-      await connect(installationOrg());
-      fake.fault = apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403);
+      await serve(scenarios.base().withPackage().withExtraUsers(1));
+      ctx.emu.faults.requestLimit({ path: '/composite/sobjects' });
       try {
-        await insertAssignments(conn, PERMSET, [facts(1)]);
+        await insertAssignments(ctx.conn, permset(), factsOf(['user0001@acme.example']));
         expect.fail('expected a throw');
       } catch (err) {
         expect((err as { errorCode: string }).errorCode).to.equal('REQUEST_LIMIT_EXCEEDED');
       }
+      expect(holders()).to.deep.equal([]);
     });
 
     it('keeps what was written when a later insert request fails, and marks the rest failed', async () => {
-      const users = Array.from({ length: 250 }, (_, i) => user(i + 1));
-      await connect(installationOrg({ users }));
-      let calls = 0;
-      fake.beforeInsert = (): void => {
-        calls += 1;
-        if (calls === 2) throw apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403);
-      };
+      await serve(scenarios.base().withPackage().withExtraUsers(250));
+      ctx.emu.faults.requestLimit({ path: '/composite/sobjects', skip: 1 });
 
-      const outcome = await insertAssignments(conn, PERMSET, users.map((u, i) => facts(i + 1, { id: u.Id })));
+      const outcome = await insertAssignments(ctx.conn, permset(), factsOf(extraUsers(250)));
 
       expect(outcome.assigned).to.have.length(200);
       expect(outcome.failed).to.have.length(50);
-      expect(outcome.failed[0]).to.deep.equal({ username: 'user201@acme.example', errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+      expect(outcome.failed[0]).to.deep.equal({ username: 'user0201@acme.example', errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+      expect(holders()).to.have.length(200);
     });
 
     it('names a later batch dropped mid-answer by its socket code, not as "TypeError: fetch failed"', async () => {
-      const users = Array.from({ length: 250 }, (_, i) => user(i + 1));
-      await connect(installationOrg({ users }));
-      let calls = 0;
-      fake.beforeInsert = (): void => {
-        calls += 1;
-        if (calls === 2) throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-      };
+      await serve(scenarios.base().withPackage().withExtraUsers(250));
+      ctx.emu.faults.closeConnections({ path: '/composite/sobjects', when: 'midAnswer', skip: 1 });
 
-      const outcome = await insertAssignments(conn, PERMSET, users.map((u, i) => facts(i + 1, { id: u.Id })));
+      const outcome = await insertAssignments(ctx.conn, permset(), factsOf(extraUsers(250)));
 
       expect(outcome.assigned).to.have.length(200);
       expect(outcome.failed).to.have.length(50);
       expect(outcome.failed[0].errorCode).to.equal('UND_ERR_SOCKET');
       expect(outcome.failed[0].message).to.match(/connection dropped \(UND_ERR_SOCKET\).*may or may not have been saved.*Run the command again/);
+      // Dropped after the org processed it: the second batch was saved, which is why the message cannot say either way.
+      expect(holders()).to.have.length(250);
     });
 
     it('refuses an answer that is not a list of SaveResults (an HTML page)', async () => {
-      await connect(installationOrg());
-      fake.fault = undefined;
-      const html = '<!DOCTYPE html><html>maintenance</html>';
-      $$.fakeConnectionRequest = () => Promise.resolve(html);
+      await serve(scenarios.base().withPackage().withExtraUsers(1));
+      ctx.emu.faults.maintenancePage({ path: '/composite/sobjects' });
       try {
-        await insertAssignments(conn, PERMSET, [facts(1)]);
+        await insertAssignments(ctx.conn, permset(), factsOf(['user0001@acme.example']));
         expect.fail('expected a throw');
       } catch (err) {
         expect((err as { errorCode: string }).errorCode).to.equal('HTML_RESPONSE');

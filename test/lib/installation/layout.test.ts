@@ -11,13 +11,31 @@ import {
   planLayoutFields,
   selectLayouts,
 } from '../../../src/lib/installation/layout.js';
-import { layoutMetadata } from './fake-installation-org.js';
+import { layoutItem } from '../../../emulator/index.js';
 
 const STATUS = 'ScheduleOnce__Event_status__c';
 const REASON = 'ScheduleOnce__Cancel_reschedule_reason__c';
 
 const items = (metadata: LayoutMetadata, section: number, column: number): LayoutItem[] =>
   metadata.layoutSections?.[section].layoutColumns?.[column].layoutItems ?? [];
+
+/** A layout's Metadata in the Tooling shape (unset properties null), with these sections of columns of fields. */
+const layoutMetadata = (sections: Array<{ label: string; style?: string; columns: string[][] }>): LayoutMetadata => ({
+  customButtons: [],
+  excludeButtons: ['Submit'],
+  headers: [],
+  layoutSections: sections.map((s) => ({
+    customLabel: false,
+    detailHeading: true,
+    editHeading: true,
+    label: s.label,
+    layoutColumns: s.columns.map((fields) => ({ layoutItems: fields.map((f) => layoutItem(f, f === 'Subject' ? 'Required' : 'Edit')), reserved: null })),
+    style: s.style ?? 'TwoColumnsTopToBottom',
+  })),
+  platformActionList: null,
+  relatedLists: [{ fields: ['NAME'], relatedList: 'RelatedAttendeeList', sortField: null }],
+  summaryLayout: null,
+});
 
 describe('installation/layout', () => {
   it('names the package fields and reads the layouts in use for Event from ProfileLayout', () => {

@@ -10,7 +10,7 @@ import {
   splitNamespace,
   usersByUsernameQuery,
 } from '../../../src/lib/installation/permset.js';
-import { inList, literalAfter } from './fake-installation-org.js';
+import { inList, literalAfter } from '../../support/soql-where.js';
 
 const record = (Id: string, Label: string, NamespacePrefix: string | null, license: string | null = 'Salesforce') => ({
   Id,
