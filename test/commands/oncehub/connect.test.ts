@@ -2,7 +2,7 @@ import type { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
-import Connect from '../../../src/commands/oncehub/connect.js';
+import Connect, { type ConnectResult } from '../../../src/commands/oncehub/connect.js';
 import { readConnections } from '../../../src/lib/connection/state.js';
 import { scenarios, type OrgBuilder } from '../../../emulator/index.js';
 import { rawStateFile, useRealStateFile } from '../../lib/connection/state-file.js';
@@ -42,7 +42,7 @@ describe('oncehub connect', () => {
     }).then((c) => (ctx = c));
     return served;
   };
-  const run = async (argv: string[]): Promise<Awaited<ReturnType<typeof Connect.run>>> => {
+  const run = async (argv: string[]): Promise<ConnectResult> => {
     await ready();
     return Connect.run(argv);
   };
@@ -459,7 +459,7 @@ describe('oncehub connect', () => {
   });
 
   describe('a user whose API calls Salesforce refuses (403 API_DISABLED_FOR_ORG: no API Enabled, or an org without API)', () => {
-    const expectRefused = async (result: Awaited<ReturnType<typeof Connect.run>>): Promise<void> => {
+    const expectRefused = async (result: ConnectResult): Promise<void> => {
       expect(statuses(result)).to.deep.equal({
         'user-active': 'skip',
         'user-license': 'skip',
