@@ -4,7 +4,7 @@ import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import Connect, { type ConnectResult } from '../../../src/commands/oncehub/connect.js';
 import { readConnections } from '../../../src/lib/connection/state.js';
-import { scenarios, type OrgBuilder } from '../../../emulator/index.js';
+import { AUDITOR_USERNAME, scenarios, SESSION_PERMSET_LABEL, type OrgBuilder } from '../../../emulator/index.js';
 import { rawStateFile, useRealStateFile } from '../../lib/connection/state-file.js';
 import { emulatorContext, subrequestsSent, type EmulatorContext } from '../../support/emulator-context.js';
 
@@ -27,6 +27,8 @@ describe('oncehub connect', () => {
   let prod: OrgBuilder;
   let sandbox: OrgBuilder;
   let served: Promise<EmulatorContext> | undefined;
+  /** Logins a test adds (users its scenario creates). */
+  let moreLogins: string[];
 
   /** Both orgs of this test behind sf's logins (built on first use, after the test adjusted its scenarios). */
   const ready = (): Promise<EmulatorContext> => {
@@ -38,6 +40,7 @@ describe('oncehub connect', () => {
         { username: OTHER_USER },
         { username: QUOTED_USER },
         { username: LEGACY_USER, environment: 'unknown' },
+        ...moreLogins.map((username) => ({ username })),
       ],
     }).then((c) => (ctx = c));
     return served;
@@ -71,6 +74,7 @@ describe('oncehub connect', () => {
       .withUser({ username: LEGACY_USER, ...admin });
     sandbox = scenarios.base({ sandbox: true, pod: 'Sb', orgName: 'Acme Corporation (UAT)' }).withApiUser(SANDBOX_USER);
     served = undefined;
+    moreLogins = [];
     await useRealStateFile($$);
     ux = stubSfCommandUx($$.SANDBOX);
     stubSpinner($$.SANDBOX);
@@ -282,6 +286,49 @@ describe('oncehub connect', () => {
       expect(check.fix).to.include('Standard Object Permissions');
       expect(result.checks.find((c) => c.id === 'modify-all-data')).to.be.undefined;
     });
+  });
+
+  describe('effective permissions, the edges (advanced-secure, the API user checking itself in one request)', () => {
+    const connectAs = async (scenario: (b: OrgBuilder) => OrgBuilder): Promise<{ result: ConnectResult; message: (id: string) => string }> => {
+      scenario(prod);
+      const result = await run(['--target-org', 'oncehub-api', '--mode', 'advanced-secure', '--json']);
+      expect(prodEmu().log.dataRequests()).to.have.length(1);
+      return { result, message: (id) => result.checks.find((c) => c.id === id)!.message };
+    };
+
+    it('an expired assignment grants nothing: Edit Events and object access fail, nothing recorded', async () => {
+      const { result } = await connectAs((b) => b.apiUserAccessExpired());
+      expect(statuses(result)).to.deep.equal({ 'user-active': 'pass', 'user-license': 'pass', 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(process.exitCode).to.equal(1);
+      expect(await readConnections()).to.deep.equal({});
+    });
+
+    it('a session-based permission set grants nothing to the API session, and the failure says so', async () => {
+      const { result, message } = await connectAs((b) => b.apiUserViaSessionBasedPermissionSet());
+      expect(statuses(result)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(message('edit-events')).to.include(`the permission set "${SESSION_PERMSET_LABEL}" would grant it, but a session-based permission set grants nothing`);
+      expect(process.exitCode).to.equal(1);
+    });
+
+    it('a permission set group awaiting recalculation: warnings naming it, and the connection is not recorded', async () => {
+      const { result, message } = await connectAs((b) => b.apiUserViaRecalculatingGroup({ status: 'Failed' }));
+      expect(statuses(result)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'warn', 'object-access': 'warn' });
+      expect(message('object-access')).to.match(/^Only the permission set group "OnceHub Integration" \(Status Failed\) would grant it/);
+      expect(result.connectedAt).to.be.undefined;
+      expect(process.exitCode).to.equal(1);
+      expect(await readConnections()).to.deep.equal({});
+    });
+  });
+
+  it('a user without Manage Users checks itself: its own session proves it is not frozen, UserLogin is not asked', async () => {
+    prod.withSetupAuditor();
+    moreLogins.push(AUDITOR_USERNAME);
+
+    const result = await run(['--target-org', AUDITOR_USERNAME, '--json']);
+
+    expect(statuses(result)['user-active']).to.equal('pass');
+    expect(soql()).to.have.length(5);
+    expect(soql().some((q) => q.includes('UserLogin'))).to.be.false;
   });
 
   describe('an API user who may not read permission sets (no View Setup and Configuration)', () => {
@@ -581,6 +628,8 @@ describe('oncehub connect', () => {
         expect(err.actions?.join('\n')).to.match(action);
         expect(err.exitCode).to.equal(1);
         expect(await readConnections()).to.deep.equal({});
+        // A refused session: every data request was answered 401 (and the refresh, on the token endpoint, refused).
+        if (name === 'SessionRefusedError') expect(prodEmu().log.dataRequests().map((r) => r.status)).to.include(401).and.not.include(200);
       });
     }
 
