@@ -172,18 +172,22 @@ export class OrgBuilder {
   /**
    * API user set up for OnceHub's advanced secure mode: custom profile "OnceHub API User"
    * (not System Administrator, no Modify All Data) with API Enabled, Edit Events, View Setup and
-   * Read/Create/Edit/Delete on Lead, Account, Contact and Case — minus `missingObjectAccess`.
+   * Read/Create/Edit/Delete on Lead, Account, Contact and Case — minus `missingObjectAccess`, and without Edit Events
+   * when `editEvents` is false (a user permission a custom profile may lack: Salesforce Object Reference, Profile,
+   * `PermissionsEditEvent`; the profile is then "OnceHub API User - No Edit Events").
    */
-  public apiUserAdvancedSecure(options: { missingObjectAccess?: SalesObject; viewSetup?: boolean; username?: string } = {}): this {
+  public apiUserAdvancedSecure(options: { missingObjectAccess?: SalesObject; viewSetup?: boolean; editEvents?: boolean; username?: string } = {}): this {
     const username = options.username ?? this.org.meta.apiUsername;
-    return this.step(`apiUserAdvancedSecure(${options.missingObjectAccess ?? ''})`, () => {
-      const name = options.missingObjectAccess ? `OnceHub API User - No ${options.missingObjectAccess}` : 'OnceHub API User';
+    const editEvents = options.editEvents ?? true;
+    return this.step(`apiUserAdvancedSecure(${options.missingObjectAccess ?? ''}${editEvents ? '' : ', no Edit Events'})`, () => {
+      const lacks = [options.missingObjectAccess, editEvents ? undefined : 'Edit Events'].filter(Boolean);
+      const name = lacks.length ? `OnceHub API User - No ${lacks.join(', ')}` : 'OnceHub API User';
       const access: ObjectAccess = {};
       for (const o of SALES_OBJECTS) if (o !== options.missingObjectAccess) access[o] = CRUD;
       this.ensureProfile(
         name,
         'SFDC',
-        { ...STANDARD_USER_PERMS, PermissionsViewSetup: options.viewSetup ?? true, PermissionsEditEvent: true },
+        { ...STANDARD_USER_PERMS, PermissionsViewSetup: options.viewSetup ?? true, PermissionsEditEvent: editEvents },
         access,
         true
       );

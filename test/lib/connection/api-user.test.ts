@@ -1,10 +1,21 @@
-import { Org } from '@salesforce/core';
+import type { Connection } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
 import { type ApiUserFacts, apiUserCheckIds, judgeApiRefused, judgeApiUser } from '../../../src/lib/connection/api-user.js';
 import { objectDescribeRequests, apiUserRequests, parseApiUserFacts, parseOrgFacts } from '../../../src/lib/connection/api-user-facts.js';
-import { sendComposite } from '../../../src/lib/org/requests.js';
-import { FakeOrg, goodUser, productionOrg, scratchOrg, sfLogin } from './fake-org.js';
+import { sendComposite, type SubRequest, type SubResponse } from '../../../src/lib/org/requests.js';
+import {
+  ADMIN_USERNAME as ADMIN,
+  API_ACCESS_PERMSET_LABEL,
+  AUDITOR_USERNAME,
+  MINIMAL_PROFILE,
+  ONCEHUB_GROUP_LABEL,
+  scenarios,
+  type OrgBuilder,
+} from '../../../emulator/index.js';
+import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
+
+const API_USER = 'api@acme.example';
 
 const full = { Read: true, Create: true, Edit: true, Delete: true };
 
@@ -204,151 +215,155 @@ describe('connection/api-user', () => {
 
   describe('facts from the org', () => {
     const $$ = new TestContext();
-    let fake: FakeOrg;
+    let ctx: EmulatorContext;
 
-    beforeEach(async () => {
-      await $$.stubAuths(sfLogin('admin@acme.example'));
-      fake = new FakeOrg({ org: productionOrg(), users: [goodUser('api@acme.example')] });
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
-    });
-
+    /** The org behind sf's logins of its admin and of `also` (users who check themselves). */
+    const serve = async (org: OrgBuilder = scenarios.base().withApiUser(API_USER), ...also: string[]): Promise<EmulatorContext> => {
+      ctx = await emulatorContext($$, org.build(), { username: ADMIN, also: also.map((username) => ({ username })) });
+      return ctx;
+    };
+    /** Sends the subrequests as `caller` (default the admin), in one Composite. */
+    const answersTo = async (requests: (conn: Connection) => SubRequest[], caller = ADMIN): Promise<{ conn: Connection; answers: Map<string, SubResponse> }> => {
+      const conn = await ctx.connection(caller);
+      return { conn, answers: await sendComposite(conn, requests(conn)) };
+    };
     async function read(username: string): Promise<{ org: Awaited<ReturnType<typeof parseOrgFacts>>; user: ApiUserFacts | undefined }> {
-      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
-      const answers = await sendComposite(conn, apiUserRequests(conn, username));
+      const { conn, answers } = await answersTo((c) => apiUserRequests(c, username));
       return { org: await parseOrgFacts(conn, answers), user: await parseApiUserFacts(conn, answers) };
     }
+    const soql = (): string[] => ctx.emu.log.dataRequests().flatMap((e) => (e.subrequests ?? []).map((sub) => sub.soql ?? ''));
+    const idOf = (username: string): string => String(ctx.emu.org.requireUser(username).Id);
 
     it('sends three queries, quoting the username, and more on request: own effective access, login', async () => {
+      await serve();
       await read("o'neil\\x@acme.example");
-      expect(fake.soql).to.have.length(3);
-      expect(fake.soql[1]).to.match(/ FROM User WHERE Username = 'o\\'neil\\\\x@acme\.example'$/);
-      expect(fake.soql[2]).to.match(
+      expect(ctx.emu.log.dataRequests()).to.have.length(1);
+      expect(soql()).to.have.length(3);
+      expect(soql()[1]).to.match(/ FROM User WHERE Username = 'o\\'neil\\\\x@acme\.example'$/);
+      expect(soql()[2]).to.match(
         /FROM PermissionSet WHERE Id IN \(SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee\.Username = 'o\\'neil\\\\x@acme\.example' AND \(ExpirationDate = null OR ExpirationDate > \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\)$/
       );
-      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
-      const soql = apiUserRequests(conn, 'api@acme.example', { self: { userId: "005'x" }, login: true }).map((r) => decodeURIComponent(r.url.split('q=')[1]));
-      expect(soql).to.have.length(6);
-      expect(soql[3]).to.equal('SELECT PermissionsApiEnabled, PermissionsModifyAllData, PermissionsEditEvent FROM UserPermissionAccess');
-      expect(soql[4]).to.equal(
+      // The emulator parsed and ran all three: the quote and the backslash are escaped as SOQL wants them.
+      expect(ctx.emu.log.dataRequests()[0].subrequests?.map((sub) => sub.status)).to.deep.equal([200, 200, 200]);
+      const soqlOf = apiUserRequests(ctx.conn, API_USER, { self: { userId: "005'x" }, login: true }).map((r) => decodeURIComponent(r.url.split('q=')[1]));
+      expect(soqlOf).to.have.length(6);
+      expect(soqlOf[3]).to.equal('SELECT PermissionsApiEnabled, PermissionsModifyAllData, PermissionsEditEvent FROM UserPermissionAccess');
+      expect(soqlOf[4]).to.equal(
         "SELECT EntityDefinitionId, IsReadable, IsCreatable, IsEditable, IsDeletable FROM UserEntityAccess WHERE UserId = '005\\'x' AND EntityDefinitionId IN ('Lead','Account','Contact','Case')"
       );
-      expect(soql[5]).to.equal("SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN (SELECT Id FROM User WHERE Username = 'api@acme.example')");
+      expect(soqlOf[5]).to.equal(`SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN (SELECT Id FROM User WHERE Username = '${API_USER}')`);
     });
 
     it('reads the org, the user, its profile permissions and object access', async () => {
-      fake.data.users = [goodUser('api@acme.example', { objectPerms: { Lead: 'RCED', Account: 'RE' } })];
-      const { org, user } = await read('api@acme.example');
+      // A custom profile granting Read and Edit on Account, nothing on Case.
+      await serve(
+        scenarios
+          .base()
+          .withApiUser(API_USER)
+          .apiUserAdvancedSecure({ missingObjectAccess: 'Case' })
+          .tweak('Account: Read and Edit only', (org) => {
+            const profileId = org.requireUser(API_USER).ProfileId;
+            const owned = org.records('PermissionSet').find((p) => p.IsOwnedByProfile === true && p.ProfileId === profileId)!;
+            for (const op of org.where('ObjectPermissions', (o) => o.ParentId === owned.Id && o.SobjectType === 'Account')) {
+              org.update('ObjectPermissions', op.Id, { PermissionsCreate: false, PermissionsDelete: false });
+            }
+          })
+      );
+      const { org, user } = await read(API_USER);
       expect(org).to.deep.equal({
-        id: '00D5g000000ProdAAA',
-        name: 'Acme Inc.',
+        id: ctx.emu.org.orgId,
+        name: 'Acme Corporation',
         isSandbox: false,
         isScratch: false,
         edition: 'Enterprise Edition',
-        instanceName: 'NA139',
+        instanceName: 'NA224',
       });
-      expect(user).to.deep.include({ username: 'api@acme.example', profileName: 'System Administrator', licenseName: 'Salesforce', apiEnabled: true });
+      expect(user).to.deep.include({ username: API_USER, profileName: 'OnceHub API User - No Case', licenseName: 'Salesforce', apiEnabled: true, modifyAllData: false });
       expect(user?.objectAccess.Account).to.deep.equal({ Read: true, Create: false, Edit: true, Delete: false });
       expect(user?.objectAccess.Case).to.deep.equal({ Read: false, Create: false, Edit: false, Delete: false });
     });
 
     it('marks a scratch org (IsSandbox with a trial expiry)', async () => {
-      fake.data.org = scratchOrg();
-      expect((await read('api@acme.example')).org).to.deep.include({ isSandbox: true, isScratch: true });
+      await serve(scenarios.base({ scratch: true }).withApiUser(API_USER));
+      expect((await read(API_USER)).org).to.deep.include({ isSandbox: true, isScratch: true });
     });
 
     it('copes with a user without profile and a profile without object permissions', async () => {
-      fake.data.users = [goodUser('autoproc@acme.example', { profileName: null, licenseName: null, objectPerms: {} })];
-      const { user } = await read('autoproc@acme.example');
+      await serve();
+      const autoproc = String(ctx.emu.org.records('User').find((u) => u.UserType === 'AutomatedProcess')!.Username);
+      const { user } = await read(autoproc);
       expect(user).to.deep.include({ profileName: null, licenseName: null, apiEnabled: false, modifyAllData: false });
       expect(user?.objectAccess.Lead.Read).to.be.false;
     });
 
     it('reads the union of the profile, permission sets and groups, with where each permission comes from', async () => {
-      fake.data.users = [
-        goodUser('api@acme.example', {
-          profileName: 'OnceHub Minimal Access',
-          apiEnabled: false,
-          modifyAllData: false,
-          editEvent: false,
-          objectPerms: { Lead: 'R' },
-          permissionSets: [
-            { Id: '0PS5g0000000ApiAAA', label: 'OnceHub API Access', apiEnabled: true, editEvent: true, objectPerms: { Lead: 'RCED', Account: 'RCED', Contact: 'RCED' } },
-            { Id: '0PS5g0000000GrpAAA', label: 'ignored', group: 'Support Team', objectPerms: { Case: 'RCED' } },
-          ],
-        }),
-      ];
-      const { user } = await read('api@acme.example');
-      expect(user).to.deep.include({ apiEnabled: true, modifyAllData: false, editEvent: true, objectAccessSource: 'sets' });
+      // Minimal profile; "OnceHub API Access" grants API Enabled, Edit Events and CRUD on the four objects; the package
+      // permission set reaches the user through the group "OnceHub Users" (Edit Events, Read/Create/Edit).
+      await serve(scenarios.base().withApiUser(API_USER).apiUserAdvancedSecureViaPermissionSet().withPackage().withPermsetViaGroup());
+      const { user } = await read(API_USER);
+      expect(user).to.deep.include({ profileName: MINIMAL_PROFILE, apiEnabled: true, modifyAllData: false, editEvent: true, objectAccessSource: 'sets' });
       expect(user?.grantedBy).to.deep.equal({
-        apiEnabled: ['the permission set "OnceHub API Access"'],
+        apiEnabled: [`the permission set "${API_ACCESS_PERMSET_LABEL}"`],
         modifyAllData: [],
-        editEvent: ['the permission set "OnceHub API Access"'],
-        objectAccess: ['the profile "OnceHub Minimal Access"', 'the permission set "OnceHub API Access"', 'the permission set group "Support Team"'],
+        editEvent: [`the permission set "${API_ACCESS_PERMSET_LABEL}"`, `the permission set group "${ONCEHUB_GROUP_LABEL}"`],
+        objectAccess: [`the permission set "${API_ACCESS_PERMSET_LABEL}"`, `the permission set group "${ONCEHUB_GROUP_LABEL}"`],
       });
       expect(Object.values(user!.objectAccess).every((a) => a.Read && a.Create && a.Edit && a.Delete)).to.be.true;
     });
 
     it('reads the frozen flag from UserLogin when asked, and leaves it out when UserLogin is hidden', async () => {
-      fake.data.users = [goodUser('api@acme.example', { frozen: true })];
-      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
-      const answers = await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { login: true }));
-      expect(await parseApiUserFacts(conn, answers)).to.deep.include({ isFrozen: true, isActive: true });
-      // The fake takes the checked user as the caller: without View Setup it may not read UserLogin.
-      fake.data.users = [goodUser('api@acme.example', { frozen: true, viewSetup: false })];
-      const hidden = await parseApiUserFacts(conn, await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { login: true })));
-      expect(hidden).to.not.have.property('isFrozen');
+      await serve(scenarios.base().withApiUser(API_USER).apiUserFrozen().withSetupAuditor(), AUDITOR_USERNAME);
+      const frozen = await answersTo((c) => apiUserRequests(c, API_USER, { login: true }));
+      expect(await parseApiUserFacts(frozen.conn, frozen.answers)).to.deep.include({ isFrozen: true, isActive: true });
+      // A caller without Manage Users may not read UserLogin (INVALID_TYPE): frozen is unknown.
+      const hidden = await answersTo((c) => apiUserRequests(c, API_USER, { login: true }), AUDITOR_USERNAME);
+      const facts = await parseApiUserFacts(hidden.conn, hidden.answers);
+      expect(facts).to.not.have.property('isFrozen');
+      expect(facts).to.deep.include({ frozenUnreadable: true, isActive: true });
     });
 
     it('a caller that may not read its sets: its own UserPermissionAccess and UserEntityAccess, no sources', async () => {
-      fake.data.users = [
-        goodUser('api@acme.example', {
-          viewSetup: false,
-          apiEnabled: false,
-          objectPerms: {},
-          permissionSets: [{ Id: '0PS5g0000000ApiAAA', label: 'API', apiEnabled: true, objectPerms: { Lead: 'RCED', Account: 'R' } }],
-        }),
-      ];
-      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
-      const answers = await sendComposite(conn, apiUserRequests(conn, 'api@acme.example', { self: { userId: '0055g00000ApiUsAAA' } }));
+      await serve(scenarios.base().withApiUser(API_USER).apiUserAdvancedSecure({ viewSetup: false, missingObjectAccess: 'Case' }), API_USER);
+      const { conn, answers } = await answersTo((c) => apiUserRequests(c, API_USER, { self: { userId: idOf(API_USER) } }), API_USER);
       const user = await parseApiUserFacts(conn, answers);
-      expect(fake.requests).to.have.length(1);
-      expect(user).to.deep.include({ apiEnabled: true, objectAccessSource: 'describe' });
+      expect(ctx.emu.log.dataRequests()).to.have.length(1);
+      // Its permission sets are hidden from it (400 INVALID_TYPE); its own effective access answers.
+      expect(ctx.emu.log.dataRequests()[0].subrequests?.map((sub) => sub.status)).to.deep.equal([200, 200, 400, 200, 200]);
+      expect(user).to.deep.include({ apiEnabled: true, editEvent: true, modifyAllData: false, objectAccessSource: 'describe' });
       expect(user).to.not.have.property('grantedBy');
       expect(user?.objectAccess.Lead).to.deep.equal({ Read: true, Create: true, Edit: true, Delete: true });
-      expect(user?.objectAccess.Account).to.deep.equal({ Read: true, Create: false, Edit: false, Delete: false });
+      expect(user?.objectAccess.Case).to.deep.equal({ Read: false, Create: false, Edit: false, Delete: false });
     });
 
     it('marks object access unreadable, not an error, when permission sets are hidden and no describes were sent', async () => {
-      fake.data.users = [goodUser('api@acme.example', { viewSetup: false })];
-      const { user } = await read('api@acme.example');
-      expect(user).to.deep.include({ objectAccessSource: 'unreadable', isActive: true, profileName: 'System Administrator' });
+      await serve(scenarios.base().withApiUser(API_USER).apiUserAdvancedSecure({ viewSetup: false }), API_USER);
+      const { conn, answers } = await answersTo((c) => apiUserRequests(c, API_USER), API_USER);
+      const user = await parseApiUserFacts(conn, answers);
+      expect(user).to.deep.include({ objectAccessSource: 'unreadable', isActive: true, profileName: 'OnceHub API User' });
       expect(user?.objectAccess.Lead).to.deep.equal({ Read: false, Create: false, Edit: false, Delete: false });
     });
 
-    it("falls back to the caller's describes when they were sent", async () => {
-      fake.data.users = [goodUser('api@acme.example', { viewSetup: false, objectPerms: { Lead: 'RC', Account: 'RCED', Contact: 'RCED' } })];
-      const conn = (await Org.create({ aliasOrUsername: 'admin@acme.example' })).getConnection();
-      const answers = await sendComposite(conn, [...apiUserRequests(conn, 'api@acme.example'), ...objectDescribeRequests(conn)]);
+    it("falls back to the caller's describes when they were sent, a refused describe meaning no access", async () => {
+      await serve(scenarios.base().withApiUser(API_USER).apiUserAdvancedSecure({ viewSetup: false }), API_USER);
+      // The answer to a describe of an object the caller may not see (SalesforceLabs/OrgCheck#48).
+      ctx.emu.faults.subrequestErrors({ url: '/sobjects/Case/describe', status: 404, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' });
+      const { conn, answers } = await answersTo((c) => [...apiUserRequests(c, API_USER), ...objectDescribeRequests(c)], API_USER);
       const user = await parseApiUserFacts(conn, answers);
-      expect(fake.requests).to.have.length(1);
+      expect(ctx.emu.log.dataRequests()).to.have.length(1);
       expect(user?.objectAccessSource).to.equal('describe');
-      expect(user?.objectAccess.Lead).to.deep.equal({ Read: true, Create: true, Edit: false, Delete: false });
+      expect(user?.objectAccess.Lead).to.deep.equal({ Read: true, Create: true, Edit: true, Delete: true });
       expect(user?.objectAccess.Case).to.deep.equal({ Read: false, Create: false, Edit: false, Delete: false });
     });
 
     it('still throws other failures of the access query', async () => {
-      fake.fault = {
-        compositeResponse: [
-          { referenceId: 'org', httpStatusCode: 200, body: { totalSize: 0, done: true, records: [] } },
-          { referenceId: 'apiUser', httpStatusCode: 200, body: { totalSize: 1, done: true, records: [{ Id: '005x', Username: 'api@acme.example', Profile: null }] } },
-          { referenceId: 'apiUserPermissionSets', httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }] },
-        ],
-      };
-      const err = await read('api@acme.example').catch((e: Error) => e);
+      (await serve()).emu.faults.subrequestErrors({ url: /PermissionSetAssignment/, errorCode: 'MALFORMED_QUERY', message: 'unexpected token' });
+      const err = await read(API_USER).catch((e: Error) => e);
       expect(err).to.have.property('errorCode', 'MALFORMED_QUERY');
+      expect(ctx.emu.log.dataRequests()[0].subrequests?.map((sub) => sub.status)).to.deep.equal([200, 200, 400]);
     });
 
     it('returns no user for an unknown username', async () => {
+      await serve();
       expect((await read('ghost@acme.example')).user).to.be.undefined;
     });
   });

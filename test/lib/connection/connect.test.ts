@@ -1,4 +1,4 @@
-import { type Connection, Org, SfError } from '@salesforce/core';
+import { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
 import { environmentFromFlags, explainOrgFlagError } from '../../../src/lib/cli/org-flags.js';
@@ -7,12 +7,17 @@ import { assertApiUser, assertEnvironment, connect, fetchConnectFacts, retryComm
 import { environmentOf, sameUsername } from '../../../src/lib/org/identity.js';
 import { aliasFor, type ConnectTarget } from '../../../src/lib/org/target.js';
 import { readConnections } from '../../../src/lib/connection/state.js';
-import { apiError, FakeOrg, goodUser, PROD_ORG_ID, productionOrg, sfLogin } from './fake-org.js';
+import { scenarios, type OrgBuilder } from '../../../emulator/index.js';
+import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
 import { useRealStateFile } from './state-file.js';
+
+const API_USER = 'api@acme.example';
+/** An org id for the pure helpers (no org behind it). */
+const PROD_ORG_ID = '00D5g000000ProdAAA';
 
 const target = (overrides: Partial<ConnectTarget> = {}): ConnectTarget => ({
   alias: 'oncehub-api',
-  username: 'api@acme.example',
+  username: API_USER,
   instanceUrl: 'https://acme.my.salesforce.com/',
   orgId: PROD_ORG_ID,
   userId: '0055g00000ApiUsAAA',
@@ -130,85 +135,85 @@ describe('connection/connect', () => {
 
   describe('with an org', () => {
     const $$ = new TestContext();
-    let fake: FakeOrg;
+    let ctx: EmulatorContext;
+    /** The API user's own login, as connect runs it. */
+    const orgTarget = (overrides: Partial<ConnectTarget> = {}): ConnectTarget =>
+      target({ instanceUrl: `${ctx.emu.url}/`, orgId: ctx.emu.org.orgId, userId: String(ctx.emu.org.requireUser(API_USER).Id), ...overrides });
+
+    const serve = async (org: OrgBuilder = scenarios.base().withApiUser(API_USER), aliases?: Record<string, string>): Promise<EmulatorContext> => {
+      ctx = await emulatorContext($$, org.build(), { username: API_USER, aliases });
+      return ctx;
+    };
 
     beforeEach(async () => {
-      await $$.stubAuths(sfLogin('api@acme.example'), sfLogin('two@acme.example', { environment: 'sandbox' }));
-      fake = new FakeOrg({ org: productionOrg(), users: [goodUser('api@acme.example')] });
-      $$.fakeConnectionRequest = (request) => fake.handle(request) as never;
       await useRealStateFile($$);
     });
 
-    const conn = async (): Promise<Connection> => (await Org.create({ aliasOrUsername: 'api@acme.example' })).getConnection();
-
     it('fetchConnectFacts reads org and user in one request', async () => {
-      const facts = await fetchConnectFacts(await conn(), target(), 'standard');
-      expect(fake.requests).to.have.length(1);
+      await serve();
+      const facts = await fetchConnectFacts(ctx.conn, orgTarget(), 'standard');
+      expect(ctx.emu.log.dataRequests()).to.have.length(1);
       expect(facts).to.deep.include({ apiAccess: true });
       if (!facts.apiAccess) return;
-      expect(facts.org).to.deep.include({ id: PROD_ORG_ID, isSandbox: false, isScratch: false, edition: 'Enterprise Edition' });
-      expect(facts.user).to.deep.include({ username: 'api@acme.example', isActive: true, profileName: 'System Administrator' });
+      expect(facts.org).to.deep.include({ id: ctx.emu.org.orgId, isSandbox: false, isScratch: false, edition: 'Enterprise Edition' });
+      expect(facts.user).to.deep.include({ username: API_USER, isActive: true, profileName: 'System Administrator' });
     });
 
-    it('fetchConnectFacts: API_DISABLED_FOR_ORG on the request (REST\'s answer to a user without API Enabled) is a finding', async () => {
-      fake.fault = apiError('API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.', 403);
-      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_DISABLED_FOR_ORG' });
+    it("fetchConnectFacts: API_DISABLED_FOR_ORG on the request (REST's answer to a user without API Enabled) is a finding", async () => {
+      await serve(scenarios.base().withApiUser(API_USER).apiUserWithoutApiEnabled());
+      expect(await fetchConnectFacts(ctx.conn, orgTarget(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_DISABLED_FOR_ORG' });
+      expect(ctx.emu.log.dataRequests().map((r) => r.status)).to.deep.equal([403]);
     });
 
     it('fetchConnectFacts: API_CURRENTLY_DISABLED (the SOAP form) on a subrequest is the same finding', async () => {
-      fake.fault = {
-        compositeResponse: ['org', 'apiUser', 'apiUserPermissionSets'].map((referenceId) => ({
-          referenceId,
-          httpStatusCode: 403,
-          body: [{ errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' }],
-        })),
-      };
-      expect(await fetchConnectFacts(await conn(), target(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_CURRENTLY_DISABLED' });
+      (await serve()).emu.faults.subrequestErrors({ url: '/query', status: 403, errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' });
+      expect(await fetchConnectFacts(ctx.conn, orgTarget(), 'standard')).to.deep.equal({ apiAccess: false, errorCode: 'API_CURRENTLY_DISABLED' });
     });
 
     it('fetchConnectFacts: other failures become SfErrors with actions', async () => {
-      fake.fault = apiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.', 403);
-      const err = await fetchConnectFacts(await conn(), target(), 'standard').catch((e: SfError) => e);
+      (await serve()).emu.faults.requestLimit();
+      const err = await fetchConnectFacts(ctx.conn, orgTarget(), 'standard').catch((e: SfError) => e);
       expect(err).to.be.instanceOf(SfError);
       expect((err as SfError).name).to.equal('RequestLimitExceededError');
       expect((err as SfError).actions).to.have.length.greaterThan(0);
     });
 
     it('connect records with the given clock and trims the instance URL', async () => {
-      const outcome = await connect(await conn(), target(), { mode: 'standard' }, () => new Date('2026-11-23T10:00:00Z'));
-      expect(outcome.orgName).to.equal('Acme Inc.');
+      await serve();
+      const outcome = await connect(ctx.conn, orgTarget(), { mode: 'standard' }, () => new Date('2026-11-23T10:00:00Z'));
+      expect(outcome.orgName).to.equal('Acme Corporation');
       expect(outcome.replaced).to.be.undefined;
       expect((await readConnections()).production).to.deep.equal({
         environment: 'production',
         alias: 'oncehub-api',
-        username: 'api@acme.example',
-        userId: '0055g00000ApiUsAAA',
-        orgId: PROD_ORG_ID,
-        instanceUrl: 'https://acme.my.salesforce.com',
+        username: API_USER,
+        userId: String(ctx.emu.org.requireUser(API_USER).Id),
+        orgId: ctx.emu.org.orgId,
+        instanceUrl: ctx.emu.url,
         mode: 'standard',
         connectedAt: '2026-11-23T10:00:00.000Z',
       });
     });
 
     it('connect does not report a replacement when the same user reconnects', async () => {
-      const c = await conn();
-      await connect(c, target(), { mode: 'standard' });
-      const again = await connect(c, target(), { mode: 'advanced-secure' });
+      await serve();
+      await connect(ctx.conn, orgTarget(), { mode: 'standard' });
+      const again = await connect(ctx.conn, orgTarget(), { mode: 'advanced-secure' });
       expect(again.replaced).to.be.undefined;
       expect((await readConnections()).production?.mode).to.equal('advanced-secure');
     });
 
     it('aliasFor: the typed alias when it names the user, else the first alias, else the username', async () => {
-      $$.stubAliases({ first: 'api@acme.example', second: 'api@acme.example' });
-      expect(await aliasFor('api@acme.example', 'second')).to.equal('second');
-      expect(await aliasFor('api@acme.example', 'api@acme.example')).to.equal('first');
+      await serve(undefined, { first: API_USER, second: API_USER });
+      expect(await aliasFor(API_USER, 'second')).to.equal('second');
+      expect(await aliasFor(API_USER, API_USER)).to.equal('first');
       expect(await aliasFor('nobody@acme.example', undefined)).to.equal('nobody@acme.example');
     });
 
     it('aliasFor: the configured target-org when no flag was typed', async () => {
-      $$.stubAliases({ first: 'api@acme.example', second: 'api@acme.example' });
+      await serve(undefined, { first: API_USER, second: API_USER });
       await $$.stubConfig({ 'target-org': 'second' });
-      expect(await aliasFor('api@acme.example', undefined)).to.equal('second');
+      expect(await aliasFor(API_USER, undefined)).to.equal('second');
     });
   });
 });
