@@ -122,6 +122,8 @@ export async function exchange(state: EmulatorState, req: RawRequest, options: E
   const { latencyMs, fault } = state.faults.take(method, path, isData);
   const delay = state.options.latencyMs + latencyMs;
   if (delay > 0) await (options.wait ?? sleep)(delay);
+  // faults.concurrentChange: another client acts on the org before this request is processed.
+  for (const change of state.faults.takeConcurrentChanges(method, path, isData)) change(state.org);
 
   const drop = fault && isDrop(fault) ? fault : undefined;
   if (drop?.when === 'beforeAnswer') {

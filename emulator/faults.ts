@@ -1,8 +1,11 @@
 /**
  * Fault injection, switchable while the emulator runs. Each fault can be limited to a number of
  * occurrences and, by default, only hits data requests (sf's versions list and OAuth calls pass),
- * so a CLI can still log in while the data calls fail.
+ * so a CLI can still log in while the data calls fail. Most faults replace a whole answer; four act inside one:
+ * a Composite subrequest (`subrequestErrors`), one component of a Metadata API call (`metadataSaveErrors`,
+ * `emptyReads`), or the org itself just before a request is processed (`concurrentChange`).
  */
+import type { OrgModel } from './model/org.js';
 
 export type FaultName =
   | 'latency'
@@ -16,7 +19,14 @@ export type FaultName =
   | 'apiDisabledForOrg'
   | 'maintenancePage'
   | 'malformedJson'
-  | 'soapFault';
+  | 'soapFault'
+  | 'subrequestError'
+  | 'metadataSaveError'
+  | 'emptyRead'
+  | 'concurrentChange';
+
+/** Faults that act inside an answer (or before it) and never replace a whole answer in `take`. */
+const INNER: ReadonlySet<FaultName> = new Set(['subrequestError', 'metadataSaveError', 'emptyRead', 'concurrentChange']);
 
 export interface FaultScope {
   /** How many requests the fault hits before switching itself off (default: unlimited, 1 for 5xx/resets). */
@@ -63,6 +73,47 @@ export interface Fault extends FaultHandle {
 /** A SOAP fault as Salesforce writes it: faultcode `sf:<code>`, faultstring `<code>: <message>`. */
 export type SoapFaultDetail = { code: string; message: string };
 
+/** A failed Composite subrequest: `httpStatusCode` and the body `[{ errorCode, message }]`. */
+export type SubrequestError = { status: number; errorCode: string; message: string };
+
+/** A refused component of an `updateMetadata` call: its SaveResult's `errors`. */
+export type MetadataSaveError = { statusCode: string; message: string };
+
+export type SubrequestErrorOptions = {
+  /** The subrequest's URL (as the container runs it, references resolved): string = substring. */
+  url: string | RegExp;
+  /** Only subrequests with this method. */
+  method?: string;
+  /** `httpStatusCode` of the subrequest (default 400). */
+  status?: number;
+  errorCode: string;
+  message: string;
+  /** Default: unlimited. */
+  times?: number;
+  /** Let this many matching subrequests through first. */
+  skip?: number;
+};
+
+export type ComponentFaultOptions = {
+  /** The component's full name exactly as stored (the Salesforce spelling: `Event-Event Layout %28Sales%29`). */
+  fullName: string;
+  /** Default: unlimited. */
+  times?: number;
+  /** Let this many matching components through first. */
+  skip?: number;
+};
+
+export type ConcurrentChangeOptions = FaultScope & {
+  /** What the other client does, on the live org. */
+  change: (org: OrgModel) => void;
+};
+
+type InnerDetail =
+  | { target: string | RegExp; exact?: boolean; method?: string; subrequest: SubrequestError }
+  | { target: string; exact: true; save: MetadataSaveError }
+  | { target: string; exact: true; emptyRead: true }
+  | { change: (org: OrgModel) => void };
+
 class ActiveFault implements Fault {
   public hits = 0;
   public remaining: number;
@@ -76,7 +127,8 @@ class ActiveFault implements Fault {
     public readonly status?: number,
     public readonly ms?: number,
     public readonly when?: DropMoment,
-    public readonly soap?: SoapFaultDetail
+    public readonly soap?: SoapFaultDetail,
+    public readonly inner?: InnerDetail
   ) {
     this.remaining = scope.times ?? defaultTimes;
   }
@@ -87,6 +139,21 @@ class ActiveFault implements Fault {
     if (this.scope.method && this.scope.method.toUpperCase() !== method) return false;
     const p = this.scope.path;
     if (p !== undefined && !(typeof p === 'string' ? path.includes(p) : p.test(path))) return false;
+    return this.pastSkip();
+  }
+
+  /** A subrequest or a component: matched on its own URL or full name instead of the request's path. */
+  public matchesTarget(target: string, method?: string): boolean {
+    if (this.remaining <= 0) return false;
+    const d = this.inner;
+    if (!d || !('target' in d)) return false;
+    const only = 'method' in d ? d.method : undefined;
+    if (only && method !== undefined && only.toUpperCase() !== method) return false;
+    if (!(typeof d.target === 'string' ? (d.exact ? target === d.target : target.includes(d.target)) : d.target.test(target))) return false;
+    return this.pastSkip();
+  }
+
+  private pastSkip(): boolean {
     if (this.skipped < (this.scope.skip ?? 0)) {
       this.skipped++;
       return false;
@@ -194,6 +261,54 @@ export class FaultController {
     return this.add('soapFault', scope, 1, 500, undefined, undefined, soap);
   }
 
+  /**
+   * Inside a Composite (`/composite`, `/tooling/composite`) or Composite Batch call, a subrequest whose URL matches
+   * fails with `status` (default 400) and the body `[{ errorCode, message }]`, the shape Salesforce gives a failed
+   * subrequest (Composite resource docs, "Composite Response Body"; jsforce's and restforce's composite examples). It
+   * is not run; the others are run as usual, so `allOrNone` rolls back and halts them and Batch's `haltOnError` halts
+   * the rest, as for any failing subrequest. `times` default: unlimited.
+   */
+  public subrequestErrors(options: SubrequestErrorOptions): FaultHandle {
+    const { url, method, status = 400, errorCode, message, times, skip } = options;
+    return this.add('subrequestError', { times, skip }, Infinity, status, undefined, undefined, undefined, {
+      target: url,
+      method,
+      subrequest: { status, errorCode, message },
+    });
+  }
+
+  /**
+   * In an `updateMetadata` call, the component with this full name gets a SaveResult `success=false` with
+   * `errors { statusCode, message }` and is not saved; the others are saved (Metadata API Developer Guide, SaveResult:
+   * per-component `success` and `errors`). Default `INSUFFICIENT_ACCESS` "insufficient access rights on object id"
+   * [U: which code a refused layout gets]. `times` default: unlimited.
+   */
+  public metadataSaveErrors(options: ComponentFaultOptions & { statusCode?: string; message?: string }): FaultHandle {
+    const { fullName, times, skip } = options;
+    const save = { statusCode: options.statusCode ?? 'INSUFFICIENT_ACCESS', message: options.message ?? 'insufficient access rights on object id' };
+    return this.add('metadataSaveError', { times, skip }, Infinity, undefined, undefined, undefined, undefined, { target: fullName, exact: true, save });
+  }
+
+  /**
+   * In a `readMetadata` call, the component with this full name comes back as the API answers a name it cannot serve:
+   * a record without content (`<records xsi:nil="true"/>`), which jsforce reads as an empty record (forcedotcom/cli#2869,
+   * certinia/apex-mdapi#91). `times` default: unlimited.
+   */
+  public emptyReads(options: ComponentFaultOptions): FaultHandle {
+    const { fullName, times, skip } = options;
+    return this.add('emptyRead', { times, skip }, Infinity, undefined, undefined, undefined, undefined, { target: fullName, exact: true, emptyRead: true });
+  }
+
+  /**
+   * Another client acts first: `change` runs on the org just before a matching request is processed (after its
+   * latency, also when another fault then answers it), e.g. someone inserts the PermissionSetAssignment we are about
+   * to insert, so the org answers DUPLICATE_VALUE by itself. Scope as for the other faults; `times` default 1.
+   */
+  public concurrentChange(options: ConcurrentChangeOptions): FaultHandle {
+    const { change, ...scope } = options;
+    return this.add('concurrentChange', scope, 1, undefined, undefined, undefined, undefined, { change });
+  }
+
   public clear(): void {
     this.faults = [];
   }
@@ -208,7 +323,7 @@ export class FaultController {
     let latencyMs = 0;
     let fault: ActiveFault | undefined;
     for (const f of [...this.faults]) {
-      if (!f.matches(method, path, isData)) continue;
+      if (INNER.has(f.name) || !f.matches(method, path, isData)) continue;
       if (f.name === 'latency') {
         latencyMs += f.ms ?? 0;
         f.consume();
@@ -220,13 +335,56 @@ export class FaultController {
     return { latencyMs, fault };
   }
 
+  /** The changes of other clients to apply before this request is processed (each consumed). */
+  public takeConcurrentChanges(method: string, path: string, isData: boolean): Array<(org: OrgModel) => void> {
+    const changes: Array<(org: OrgModel) => void> = [];
+    for (const f of [...this.faults]) {
+      if (f.name !== 'concurrentChange' || !f.inner || !('change' in f.inner) || !f.matches(method, path, isData)) continue;
+      changes.push(f.inner.change);
+      f.consume();
+    }
+    return changes;
+  }
+
+  /** The injected failure of a Composite/Batch subrequest, if one matches (consumed). */
+  public takeSubrequestError(method: string, url: string): SubrequestError | undefined {
+    const f = this.takeInner('subrequestError', url, method);
+    return f?.inner && 'subrequest' in f.inner ? f.inner.subrequest : undefined;
+  }
+
+  /** The injected refusal of one `updateMetadata` component, if one matches (consumed). */
+  public takeMetadataSaveError(fullName: string): MetadataSaveError | undefined {
+    const f = this.takeInner('metadataSaveError', fullName);
+    return f?.inner && 'save' in f.inner ? f.inner.save : undefined;
+  }
+
+  /** Whether one `readMetadata` component is to come back empty (consumed). */
+  public takeEmptyRead(fullName: string): boolean {
+    return this.takeInner('emptyRead', fullName) !== undefined;
+  }
+
   /** @internal */
   public removeFault(f: FaultHandle): void {
     this.faults = this.faults.filter((x) => x !== f);
   }
 
-  private add(name: FaultName, scope: FaultScope, defaultTimes: number, status?: number, ms?: number, when?: DropMoment, soap?: SoapFaultDetail): FaultHandle {
-    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when, soap);
+  private takeInner(name: FaultName, target: string, method?: string): ActiveFault | undefined {
+    const f = this.faults.find((x) => x.name === name && x.matchesTarget(target, method));
+    f?.consume();
+    return f;
+  }
+
+  private add(
+    name: FaultName,
+    scope: FaultScope,
+    defaultTimes: number,
+    status?: number,
+    ms?: number,
+    when?: DropMoment,
+    soap?: SoapFaultDetail,
+    inner?: InnerDetail
+  ): FaultHandle {
+    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when, soap, inner);
     this.faults.push(f);
     return f;
   }

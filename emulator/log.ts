@@ -10,6 +10,8 @@ export interface SubrequestLog {
   kind: 'read' | 'write';
   /** Decoded SOQL of a query subrequest. */
   soql?: string;
+  /** `subrequestError` when the answer was injected (`faults.subrequestErrors`). */
+  fault?: string;
 }
 
 export interface LogEntry {

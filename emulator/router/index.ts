@@ -128,21 +128,34 @@ function subDispatch(parent: DataCall, method: string, url: string, body: unknow
   const m = DATA_PATH.exec(req.path);
   const kind = classify(method, req.path);
   const parentSoql = parent.scope.entry.soql;
+  const injected = parent.scope.state.faults.takeSubrequestError(method, url);
   let res: ApiResponse;
-  try {
-    const segments = (m?.[2] ?? '').split('/').filter(Boolean);
-    const inner = segments[0] === 'tooling' ? segments.slice(1) : segments;
-    const sameApi = (segments[0] === 'tooling') === (parent.api === 'tooling');
-    const nested = inner[0] === 'composite' && inner[1] !== 'sobjects';
-    if (!m || !isServedVersion(parent.scope.state, m[1]) || !sameApi || nested) throw notFound();
-    res = dataRoute(parent.scope, parent.user, m[1], segments, req);
-  } catch (e) {
-    res = errorResponse(e);
+  if (injected) {
+    // faults.subrequestErrors: this subrequest fails as Salesforce writes a failed one; it is not run.
+    res = json(injected.status, [{ errorCode: injected.errorCode, message: injected.message }]);
+  } else {
+    try {
+      const segments = (m?.[2] ?? '').split('/').filter(Boolean);
+      const inner = segments[0] === 'tooling' ? segments.slice(1) : segments;
+      const sameApi = (segments[0] === 'tooling') === (parent.api === 'tooling');
+      const nested = inner[0] === 'composite' && inner[1] !== 'sobjects';
+      if (!m || !isServedVersion(parent.scope.state, m[1]) || !sameApi || nested) throw notFound();
+      res = dataRoute(parent.scope, parent.user, m[1], segments, req);
+    } catch (e) {
+      res = errorResponse(e);
+    }
   }
   const entry = parent.scope.entry;
   entry.soql = parentSoql;
   const soql = req.query.get('q') ?? undefined;
-  (entry.subrequests ??= []).push({ method, url, status: res.status, kind, ...(soql !== undefined ? { soql } : {}) });
+  (entry.subrequests ??= []).push({
+    method,
+    url,
+    status: res.status,
+    kind,
+    ...(soql !== undefined ? { soql } : {}),
+    ...(injected ? { fault: 'subrequestError' } : {}),
+  });
   if (kind === 'write') entry.kind = 'write';
   return res;
 }

@@ -160,6 +160,11 @@ function readLayouts(scope: Scope, call: Record<string, unknown>): Record<string
   const names = asList(call.fullNames as string | string[] | undefined).map(String);
   tooMany(names.length);
   const records = names.map((name) => {
+    if (scope.state.faults.takeEmptyRead(name)) {
+      // faults.emptyReads: served as a name the API cannot serve.
+      scope.entry.fault = 'emptyRead';
+      return { '@_xsi:nil': 'true' };
+    }
     const layout = call.type === 'Layout' ? layoutNamed(scope, name) : undefined;
     // A name that does not exist comes back as a record without content [U: exact shape].
     if (!layout) return { '@_xsi:nil': 'true' };
@@ -177,6 +182,12 @@ function updateLayouts(scope: Scope, user: SRecord, call: Record<string, unknown
   const results = components.map((component): SaveResult => {
     const fullName = asText(component.fullName);
     const failed = (statusCode: string, message: string): SaveResult => ({ errors: { message, statusCode }, fullName, success: 'false' });
+    const refused = scope.state.faults.takeMetadataSaveError(fullName);
+    if (refused) {
+      // faults.metadataSaveErrors: this component is refused and not saved; the others are.
+      scope.entry.fault = 'metadataSaveError';
+      return failed(refused.statusCode, refused.message);
+    }
     if (component['@_type'] !== 'Layout') return failed('INVALID_TYPE', `The emulator updates Layout only, not ${asText(component['@_type'])}`);
     const layout = layoutNamed(scope, fullName);
     // [U: exact code and text for an unknown component]

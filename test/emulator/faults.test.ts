@@ -1,6 +1,6 @@
 import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
-import { createEmulator } from '../../emulator/index.js';
+import { ADMIN_USERNAME, createEmulator, PERMSET_NAME, scenarios } from '../../emulator/index.js';
 import { UNKNOWN_EXCEPTION_MESSAGE } from '../../emulator/server.js';
 import { ADMIN, raw, rejection, useEmulator } from './helpers.js';
 
@@ -277,5 +277,156 @@ describe('emulator: faults', () => {
     expect((await raw(ctx.emu, '/services/data', { token: null })).status).to.equal(403);
     all.remove();
     expect((await raw(ctx.emu, '/services/data', { token: null })).status).to.equal(200);
+  });
+});
+
+describe('emulator: faults inside one answer (a subrequest, a component, another client)', () => {
+  const ctx = useEmulator(() => ({ org: scenarios.base().withPackage().withTwoEventLayouts().build() }));
+
+  afterEach(() => ctx.emu.faults.clear());
+
+  type SubResult = { httpStatusCode: number; referenceId: string; body: unknown };
+  const post = async <T>(url: string, body: unknown): Promise<T> =>
+    ctx.conn.request<T>({ method: 'POST', url, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const composite = async (compositeRequest: unknown[], allOrNone = false, tooling = false): Promise<SubResult[]> =>
+    (await post<{ compositeResponse: SubResult[] }>(`/services/data/v66.0${tooling ? '/tooling' : ''}/composite`, { allOrNone, compositeRequest }))
+      .compositeResponse;
+  const orgQuery = { method: 'GET', referenceId: 'org', url: '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization' };
+  const userQuery = { method: 'GET', referenceId: 'users', url: '/services/data/v66.0/query?q=SELECT+Id+FROM+User' };
+  const accounts = (name: string): number => ctx.emu.org.records('Account').filter((a) => a.Name === name).length;
+
+  describe('subrequestErrors', () => {
+    it('fails the matching subrequest as Salesforce writes a failed one and runs the others, every time by default', async () => {
+      const f = ctx.emu.faults.subrequestErrors({ url: /FROM\+User/, errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid', status: 401 });
+      for (let i = 0; i < 2; i++) {
+        const [org, users] = await composite([orgQuery, userQuery]);
+        expect(org).to.deep.include({ httpStatusCode: 200, referenceId: 'org' });
+        expect(users).to.deep.include({ httpStatusCode: 401, referenceId: 'users' });
+        expect(users.body).to.deep.equal([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+      }
+      expect(f.hits).to.equal(2);
+      expect(f.remaining).to.equal(Infinity);
+      expect(ctx.emu.log.entries.at(-1)?.subrequests?.map((s) => [s.status, s.fault])).to.deep.equal([
+        [200, undefined],
+        [401, 'subrequestError'],
+      ]);
+    });
+
+    it('defaults to 400, and with allOrNone rolls back the subrequests before it and halts the ones after', async () => {
+      const name = `Rolled back ${Date.now()}`;
+      ctx.emu.faults.subrequestErrors({ url: '/query', errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred', times: 1 });
+      const [insert, failed, after] = await composite(
+        [{ method: 'POST', referenceId: 'acc', url: '/services/data/v66.0/sobjects/Account', body: { Name: name } }, orgQuery, userQuery],
+        true
+      );
+      expect(failed).to.deep.include({ httpStatusCode: 400, body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }] });
+      expect([insert, after].map((r) => (r.body as Array<{ errorCode: string }>)[0].errorCode)).to.deep.equal(['PROCESSING_HALTED', 'PROCESSING_HALTED']);
+      expect(accounts(name)).to.equal(0);
+      const [, again] = await composite([orgQuery, userQuery]);
+      expect(again.httpStatusCode).to.equal(200);
+    });
+
+    it('without allOrNone keeps what the other subrequests saved', async () => {
+      const name = `Kept ${Date.now()}`;
+      ctx.emu.faults.subrequestErrors({ url: '/query', errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.', status: 403, times: 1 });
+      const [insert, failed] = await composite([{ method: 'POST', referenceId: 'acc', url: '/services/data/v66.0/sobjects/Account', body: { Name: name } }, orgQuery]);
+      expect([insert.httpStatusCode, failed.httpStatusCode]).to.deep.equal([201, 403]);
+      expect(accounts(name)).to.equal(1);
+    });
+
+    it('hits Tooling Composite subrequests, with skip and method', async () => {
+      const f = ctx.emu.faults.subrequestErrors({ url: '/tooling/sobjects/Layout/', method: 'GET', skip: 1, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', status: 404 });
+      const ids = ctx.emu.org.records('Layout').filter((l) => l.TableEnumOrId === 'Event').map((l) => String(l.Id));
+      const reads = ids.map((id, i) => ({ method: 'GET', referenceId: `l${i}`, url: `/services/data/v66.0/tooling/sobjects/Layout/${id}` }));
+      const res = await composite(reads, false, true);
+      expect(res.map((r) => r.httpStatusCode)).to.deep.equal([200, 404]);
+      expect(f.hits).to.equal(1);
+    });
+
+    it('hits Composite Batch subrequests, and haltOnError halts the rest', async () => {
+      ctx.emu.faults.subrequestErrors({ url: 'FROM+Organization', errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred', status: 500, times: 1 });
+      const res = await post<{ hasErrors: boolean; results: Array<{ statusCode: number; result: unknown }> }>('/services/data/v66.0/composite/batch', {
+        haltOnError: true,
+        batchRequests: [
+          { method: 'GET', url: 'v66.0/query?q=SELECT+Id+FROM+Organization' },
+          { method: 'GET', url: 'v66.0/query?q=SELECT+Id+FROM+User' },
+        ],
+      });
+      expect(res.hasErrors).to.equal(true);
+      expect(res.results.map((r) => r.statusCode)).to.deep.equal([500, 412]);
+      expect(res.results[0].result).to.deep.equal([{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]);
+    });
+  });
+
+  type Layout = Record<string, unknown> & { fullName?: string };
+  type SaveResult = { fullName: string; success: boolean; errors: Array<{ statusCode: string; message: string }> };
+  const read = (names: string[]): Promise<Layout[]> => ctx.conn.metadata.read('Layout', names) as unknown as Promise<Layout[]>;
+  const update = (layouts: Layout[]): Promise<SaveResult[]> => ctx.conn.metadata.update('Layout', layouts as never);
+  const stored = (fullName: string): unknown => structuredClone(ctx.emu.org.records('Layout').find((l) => l.FullName === fullName)?.Metadata);
+  const NAMES = ['Event-Event Layout', 'Event-Sales Event Layout'];
+
+  describe('metadataSaveErrors', () => {
+    it('refuses that component (success=false, not saved) and saves the others', async () => {
+      const f = ctx.emu.faults.metadataSaveErrors({ fullName: 'Event-Sales Event Layout', statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'refused', times: 1 });
+      const layouts = await read(NAMES);
+      for (const l of layouts) (l.layoutSections as Array<{ label?: string }>)[0].label = 'Changed';
+      const before = stored('Event-Sales Event Layout');
+      const results = await update(layouts);
+      expect(results.map((r) => [r.fullName, r.success])).to.deep.equal([
+        ['Event-Event Layout', true],
+        ['Event-Sales Event Layout', false],
+      ]);
+      expect(results[1].errors.map((e) => [e.statusCode, e.message])).to.deep.equal([['FIELD_INTEGRITY_EXCEPTION', 'refused']]);
+      expect(stored('Event-Sales Event Layout')).to.deep.equal(before);
+      expect(stored('Event-Event Layout')).to.have.nested.property('layoutSections[0].label', 'Changed');
+      expect(f.hits).to.equal(1);
+      expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'metadataSaveError', status: 200 });
+      expect((await update(layouts)).map((r) => r.success)).to.deep.equal([true, true]);
+    });
+
+    it('matches the full name exactly as stored, and has a default code', async () => {
+      ctx.emu.faults.metadataSaveErrors({ fullName: 'Event-Event Layout' });
+      const [layout] = await read(['Event-Event Layout']);
+      const [once] = await update([layout]);
+      const [twice] = await update([layout]);
+      expect([once.success, twice.success]).to.deep.equal([false, false]);
+      expect(once.errors.map((e) => [e.statusCode, e.message])).to.deep.equal([['INSUFFICIENT_ACCESS', 'insufficient access rights on object id']]);
+      ctx.emu.faults.clear();
+      ctx.emu.faults.metadataSaveErrors({ fullName: 'Event-event layout' });
+      expect((await update([layout]))[0].success).to.equal(true);
+    });
+  });
+
+  describe('emptyReads', () => {
+    it('answers that component as a name the API cannot serve (no content), the others as usual', async () => {
+      const f = ctx.emu.faults.emptyReads({ fullName: 'Event-Event Layout', times: 1 });
+      const [empty, sales] = await read(NAMES);
+      expect(empty.fullName).to.equal(undefined);
+      expect(sales.fullName).to.equal('Event-Sales Event Layout');
+      expect(f.hits).to.equal(1);
+      expect(ctx.emu.log.entries.at(-1)).to.include({ fault: 'emptyRead', status: 200 });
+      expect((await read(NAMES)).map((l) => l.fullName)).to.deep.equal(NAMES);
+    });
+  });
+
+  describe('concurrentChange', () => {
+    it('applies another client\'s change just before the matching request: the insert meets DUPLICATE_VALUE', async () => {
+      const { org } = ctx.emu;
+      const admin = org.requireUser(ADMIN_USERNAME);
+      const ps = org.records('PermissionSet').find((p) => p.Name === PERMSET_NAME);
+      const assignment = { AssigneeId: admin.Id, PermissionSetId: ps?.Id };
+      const f = ctx.emu.faults.concurrentChange({ path: '/composite/sobjects', method: 'POST', change: (o) => o.insert('PermissionSetAssignment', assignment) });
+      await ctx.conn.query('SELECT Id FROM PermissionSetAssignment');
+      expect(f.hits).to.equal(0);
+      const [result] = await post<Array<{ success: boolean; errors: Array<{ statusCode: string }> }>>('/services/data/v66.0/composite/sobjects', {
+        allOrNone: false,
+        records: [{ attributes: { type: 'PermissionSetAssignment' }, ...assignment }],
+      });
+      expect(result.success).to.equal(false);
+      expect(result.errors[0].statusCode).to.equal('DUPLICATE_VALUE');
+      expect(f.hits).to.equal(1);
+      expect(ctx.emu.faults.active).to.have.length(0);
+      expect(org.where('PermissionSetAssignment', (a) => a.AssigneeId === admin.Id && a.PermissionSetId === ps?.Id)).to.have.length(1);
+    });
   });
 });
