@@ -387,6 +387,23 @@ describe('oncehub setup', () => {
     expect(process.exitCode).to.equal(1);
   });
 
+  it('a layout that refuses the write is reported; with no doctor failure the exit code is 68', async () => {
+    (await ready()).emu.faults.metadataSaveErrors({ fullName: 'Event-Sales Event Layout' });
+
+    const result = await Setup.run(['--target-org', 'acme', '--no-prompt', '--json']);
+
+    expect(result.applied.layouts?.layouts[1]).to.deep.equal({
+      layout: 'Sales Event Layout',
+      added: [],
+      alreadyPresent: [EVENT_STATUS],
+      notAdded: [CANCEL_REASON],
+      error: { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' },
+    });
+    expect(fieldsOn('Sales Event Layout')).not.to.include(CANCEL_REASON);
+    expect(checkStatuses(result)['layout-fields']).to.equal('warn');
+    expect(process.exitCode).to.equal(68);
+  });
+
   it('a refused assignment makes the doctor fail permset-assigned: exit 1', async () => {
     // The package's set tied to the Salesforce Platform licence: the admin's Salesforce licence does not match it.
     scenario = demoOrg().tweak('permset needs the Platform licence', (org) => {
