@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { ADMIN_USERNAME as ADMIN, type OrgBuilder, PACKAGE_EVENT_FIELDS, scenarios, type SRecord } from '../../../emulator/index.js';
 import type { DoctorFacts } from '../../../src/lib/doctor/facts.js';
 import { gatherFacts, type GatherRequest } from '../../../src/lib/doctor/gather.js';
+import { INSTALLED_PACKAGE_QUERY } from '../../../src/lib/installation/package.js';
+import { permissionSetQuery } from '../../../src/lib/installation/permset.js';
+import { DUPLICATE_RULES_QUERY, VALIDATION_RULES_QUERY } from '../../../src/lib/validation/rules.js';
 import { emulatorContext, pathsSent, type EmulatorContext } from '../../support/emulator-context.js';
 
 const API_USER = 'api@acme.example';
@@ -18,6 +21,9 @@ const completedOrg = (): OrgBuilder =>
     .withEventLayoutFields()
     .withAssignmentRule('Lead', 'Standard Lead Assignment')
     .withUser({ username: 'rep1@acme.example', profile: 'Standard User' });
+
+/** The part of a query subrequest's URL that names this query (as the plugin encodes it). */
+const queryOf = (soql: string): string => `/query?q=${encodeURIComponent(soql)}`;
 
 /** What a subrequest asked for: the object of its query (outside subqueries), else its path. */
 const asked = (s: { url: string; soql?: string }): string =>
@@ -179,12 +185,74 @@ describe('doctor/gather', () => {
     });
   });
 
+  describe('a concern that cannot be read becomes that concern failure', () => {
+    it('packages the user may not read: unreadable, with the permission to ask for', async () => {
+      (await ready()).emu.faults.subrequestErrors({ url: queryOf(INSTALLED_PACKAGE_QUERY), errorCode: 'INVALID_TYPE', message: "sObject type 'InstalledSubscriberPackage' is not supported." });
+      const facts = await gather();
+      expect(facts.installation.package).to.deep.include({ status: 'unreadable' });
+      expect(facts.validationRules.ok).to.equal(true);
+    });
+
+    it('any other failure of the package query is unreadable too, naming the error', async () => {
+      (await ready()).emu.faults.subrequestErrors({ url: queryOf(INSTALLED_PACKAGE_QUERY), errorCode: 'MALFORMED_QUERY', message: 'unexpected token' });
+      const facts = await gather();
+      expect(facts.installation.package).to.deep.equal({ status: 'unreadable', reason: 'MALFORMED_QUERY: unexpected token' });
+    });
+
+    it('validation rules, a describe, the permission set, duplicate rules', async () => {
+      const faults = (await ready()).emu.faults;
+      faults.subrequestErrors({ url: queryOf(VALIDATION_RULES_QUERY), errorCode: 'INVALID_FIELD', message: 'No such column' });
+      faults.subrequestErrors({ url: '/sobjects/Case/describe', status: 404, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' });
+      faults.subrequestErrors({ url: queryOf(permissionSetQuery()), errorCode: 'INVALID_FIELD', message: 'No such column' });
+      faults.subrequestErrors({ url: queryOf(DUPLICATE_RULES_QUERY), errorCode: 'INVALID_TYPE', message: 'not supported' });
+      const facts = await gather();
+      expect(facts.validationRules).to.deep.equal({ ok: false, errorCode: 'INVALID_FIELD', message: 'No such column' });
+      expect(facts.describes.Case).to.deep.include({ ok: false, errorCode: 'NOT_FOUND' });
+      expect(facts.describes.Lead.ok).to.equal(true);
+      expect(facts.installation.permissionSet).to.deep.include({ ok: false, errorCode: 'INVALID_FIELD' });
+      expect(facts.installation.apiUserAssigned).to.deep.include({ ok: false, errorCode: 'INVALID_FIELD' });
+      expect(facts.duplicateRules).to.deep.include({ ok: false, errorCode: 'INVALID_TYPE' });
+      expect(facts.org.ok).to.equal(true);
+      expect(orgRequests()).to.have.length(4);
+    });
+
+    it('a layout that cannot be read makes the layouts unreadable', async () => {
+      (await ready()).emu.faults.subrequestErrors({ url: '/tooling/sobjects/Layout/', status: 404, errorCode: 'NOT_FOUND', message: 'gone' });
+      const facts = await gather();
+      expect(facts.installation.layouts).to.deep.equal({ ok: false, errorCode: 'NOT_FOUND', message: 'gone' });
+    });
+
+    it('a Tooling API refused as a whole leaves the Tooling concerns unread, the REST ones intact', async () => {
+      (await ready()).emu.faults.errors({ path: '/tooling/composite', status: 404, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' });
+      const facts = await gather();
+      expect(facts.installation.package).to.deep.equal({ status: 'unreadable', reason: 'NOT_FOUND: The requested resource does not exist' });
+      expect(facts.installation.layouts.ok).to.equal(false);
+      expect(facts.validationRules.ok).to.equal(false);
+      expect(facts.apiUserFacts.ok).to.equal(true);
+      // The layouts are not asked for when their assignments could not be read.
+      expect(pathsSent(ctx.emu).filter((p) => p === '/tooling/composite')).to.have.length(1);
+    });
+  });
+
   describe('org-level failures', () => {
     it('API disabled for the org: facts that say so, nothing else read', async () => {
       (await ready()).emu.faults.apiDisabledForOrg();
       const facts = await gather();
       expect(facts.apiBlocked).to.equal('org');
       expect(facts.org).to.deep.include({ ok: false, errorCode: 'API_DISABLED_FOR_ORG' });
+    });
+
+    it('API refused to the user sf is logged in as: Salesforce answers as for an org without API, and the facts say so', async () => {
+      // A user without API Enabled gets 403 API_DISABLED_FOR_ORG on REST, as an org without API does (emulator/router/index.ts).
+      scenario = completedOrg().apiUserWithoutApiEnabled(ADMIN);
+      const facts = await gather();
+      expect(facts.apiBlocked).to.equal('org');
+      expect(facts.org).to.deep.include({ ok: false, errorCode: 'API_DISABLED_FOR_ORG' });
+    });
+
+    it('API_CURRENTLY_DISABLED (the SOAP API code for a user without API) is read as refused to that user', async () => {
+      (await ready()).emu.faults.errors({ status: 403, errorCode: 'API_CURRENTLY_DISABLED', message: 'API is disabled for this User' });
+      expect((await gather()).apiBlocked).to.equal('user');
     });
 
     it('an expired session, a rate limit or a connection that keeps dropping end the run with an SfError', async () => {
