@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { SfCommand, stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
@@ -325,6 +326,16 @@ describe('oncehub setup', () => {
 
       expect(checkStatuses(result).mapping).to.equal('pass');
       expect(result.doctor?.progress.done).to.equal(4);
+      expect(process.exitCode).to.equal(0);
+    });
+
+    it('the full example file (test/fixtures/setup/valid.json) on the demo org: all five phases complete, exit 0', async () => {
+      scenario = scenarios.demo().withTwoEventLayouts();
+      const result = await setup(['--target-org', 'acme', '--config', fileURLToPath(new URL('../../fixtures/setup/valid.json', import.meta.url)), '--no-prompt', '--json']);
+
+      expect(result.doctor?.progress).to.deep.equal({ done: 5, total: 5 });
+      expect(checkStatuses(result)).to.deep.include({ mapping: 'pass', 'creation-rules': 'pass', 'required-fields': 'pass' });
+      expect(writes()).to.have.length(2);
       expect(process.exitCode).to.equal(0);
     });
 
