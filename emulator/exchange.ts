@@ -84,6 +84,8 @@ function faultResponse(fault: Fault, path: string): ApiResponse {
       return { status: 200, text: MAINTENANCE_PAGE, contentType: 'text/html;charset=UTF-8' };
     case 'soapFault':
       return soapFaultResponse(fault.soap?.code ?? 'UNKNOWN_EXCEPTION', fault.soap?.message ?? 'An unexpected error occurred');
+    case 'error':
+      return json(fault.status ?? 400, [{ message: fault.error?.message ?? '', errorCode: fault.error?.errorCode ?? 'UNKNOWN_EXCEPTION' }]);
     case 'malformedJson':
       return { status: 200, text: `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"User","url":"${path}"`, contentType: JSON_TYPE };
     default:

@@ -20,6 +20,7 @@ export type FaultName =
   | 'maintenancePage'
   | 'malformedJson'
   | 'soapFault'
+  | 'error'
   | 'subrequestError'
   | 'metadataSaveError'
   | 'emptyRead'
@@ -68,10 +69,15 @@ export interface Fault extends FaultHandle {
   readonly when?: DropMoment;
   /** For soapFault: the fault's code and text. */
   readonly soap?: SoapFaultDetail;
+  /** For error: the REST error body's code and text. */
+  readonly error?: RestErrorDetail;
 }
 
 /** A SOAP fault as Salesforce writes it: faultcode `sf:<code>`, faultstring `<code>: <message>`. */
 export type SoapFaultDetail = { code: string; message: string };
+
+/** A REST error answer's single entry `{ errorCode, message }`. */
+export type RestErrorDetail = { errorCode: string; message: string };
 
 /** A failed Composite subrequest: `httpStatusCode` and the body `[{ errorCode, message }]`. */
 export type SubrequestError = { status: number; errorCode: string; message: string };
@@ -128,7 +134,8 @@ class ActiveFault implements Fault {
     public readonly ms?: number,
     public readonly when?: DropMoment,
     public readonly soap?: SoapFaultDetail,
-    public readonly inner?: InnerDetail
+    public readonly inner?: InnerDetail,
+    public readonly error?: RestErrorDetail
   ) {
     this.remaining = scope.times ?? defaultTimes;
   }
@@ -262,6 +269,17 @@ export class FaultController {
   }
 
   /**
+   * Answer matching requests with any REST error: HTTP `status` and the body `[{ message, errorCode }]`, the shape of
+   * every REST API error answer (REST API Developer Guide, "Status Codes and Error Responses"), for refusals no other
+   * fault names, e.g. a whole Tooling API call refused (`path: '/tooling/composite'`, 404 NOT_FOUND). The request is
+   * not processed. `times` default: unlimited.
+   */
+  public errors(options: FaultScope & RestErrorDetail & { status: number }): FaultHandle {
+    const { status, errorCode, message, ...scope } = options;
+    return this.add('error', scope, Infinity, status, undefined, undefined, undefined, undefined, { errorCode, message });
+  }
+
+  /**
    * Inside a Composite (`/composite`, `/tooling/composite`) or Composite Batch call, a subrequest whose URL matches
    * fails with `status` (default 400) and the body `[{ errorCode, message }]`, the shape Salesforce gives a failed
    * subrequest (Composite resource docs, "Composite Response Body"; jsforce's and restforce's composite examples). It
@@ -382,9 +400,10 @@ export class FaultController {
     ms?: number,
     when?: DropMoment,
     soap?: SoapFaultDetail,
-    inner?: InnerDetail
+    inner?: InnerDetail,
+    error?: RestErrorDetail
   ): FaultHandle {
-    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when, soap, inner);
+    const f = new ActiveFault(this, name, scope, defaultTimes, status, ms, when, soap, inner, error);
     this.faults.push(f);
     return f;
   }

@@ -248,6 +248,16 @@ describe('emulator: faults', () => {
     expect(err.message).to.equal('The REST API is not enabled for this Organization.');
   });
 
+  it('errors: any REST error answer, scoped like the others, the request not processed', async () => {
+    const f = ctx.emu.faults.errors({ path: '/tooling/', status: 404, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' });
+    const err = await rejection(ctx.conn.tooling.query('SELECT Id FROM Layout'));
+    expect(err.errorCode).to.equal('NOT_FOUND');
+    expect(err.message).to.equal('The requested resource does not exist');
+    expect(ctx.emu.log.entries.at(-1)).to.deep.include({ status: 404, fault: 'error', errorCode: 'NOT_FOUND' });
+    expect((await ctx.conn.query('SELECT Id FROM Organization')).totalSize).to.equal(1);
+    expect(f.hits).to.equal(1);
+  });
+
   it('maintenancePage: 200 text/html', async () => {
     ctx.emu.faults.maintenancePage();
     const res = await raw(ctx.emu, '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization');

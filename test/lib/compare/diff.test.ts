@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { checkDifferences, isReady, schemaDifferences } from '../../../src/lib/compare/diff.js';
 import { buildReport } from '../../../src/lib/doctor/report.js';
 import type { SetupFile } from '../../../src/lib/mapping/setup-file.js';
-import { type DescribeField, field, picklist } from '../doctor/fake-doctor-org.js';
-import { completedFacts, describes, fetched, notFetched } from '../doctor/hand-made-facts.js';
+import { completedFacts, type DescribeField, describes, fetched, field, notFetched, picklist } from '../doctor/hand-made-facts.js';
 
 const lead = (...fields: DescribeField[]): ReturnType<typeof describes> => describes({ Lead: [...standardLead(), ...fields] });
 const standardLead = (): DescribeField[] => [field('LastName', 'string', { nillable: false }), field('Company', 'string', { nillable: false }), field('Phone', 'phone')];

@@ -6,8 +6,7 @@ import {
   judgeApiAccess,
   judgeRecordedConnection,
 } from '../../../src/lib/doctor/api-connection.js';
-import { ADMIN, API_USER } from './fake-doctor-org.js';
-import { apiUserFacts, completedFacts, failure, fetched, notFetched, orgFacts, recordedConnection } from './hand-made-facts.js';
+import { ADMIN, API_USER, apiUserFacts, completedFacts, failure, fetched, notFetched, orgFacts, recordedConnection } from './hand-made-facts.js';
 
 const ids = (checks: Array<{ id: string }>): string[] => checks.map((c) => c.id);
 const byId = (checks: Array<{ id: string; status: string }>): Record<string, string> => Object.fromEntries(checks.map((c) => [c.id, c.status]));

@@ -4,9 +4,80 @@ import type { DoctorFacts } from '../../../src/lib/doctor/facts.js';
 import { fetched, type Fetched, notFetched } from '../../../src/lib/fetched.js';
 import { BOOKING_OBJECTS, type BookingObject } from '../../../src/lib/mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../../../src/lib/validation/fields.js';
-import { ADMIN, API_USER, type DescribeField, ORG_ID, standardObjects } from './fake-doctor-org.js';
+import { field as schemaField, type FieldDef, type FieldType } from '../../../emulator/index.js';
+import type { FieldFact } from '../../../src/lib/validation/fields.js';
 
 /** Facts built by hand, for the pure checks: a completed production org unless a test says otherwise. */
+
+export const ORG_ID = '00D5g000000ProdAAA';
+export const ADMIN = 'admin@acme.example';
+export const API_USER = 'api@acme.example';
+
+/** A field as Salesforce's describe answers it: the plugin's FieldFact, with describe's fuller picklist entries. */
+export type DescribeField = Omit<FieldFact, 'picklistValues'> & {
+  picklistValues: Array<{ value: string; label: string; active: boolean; defaultValue: boolean }>;
+};
+
+/**
+ * A describe field as the emulator's schema builds it (emulator/model/schema.ts: a boolean is never nillable and is
+ * defaulted, an email is 80 long, a phone 40), labelled with its name.
+ */
+export function field(name: string, type: string, overrides: Partial<DescribeField> = {}): DescribeField {
+  return schemaField(name, type as FieldType, { label: name, ...overrides } as Partial<FieldDef>);
+}
+
+/** A picklist field; "-X" marks an inactive value X. */
+export function picklist(name: string, values: string[], overrides: Partial<DescribeField> = {}): DescribeField {
+  return field(name, 'picklist', {
+    picklistValues: values.map((v) => ({ value: v.replace(/^-/, ''), label: v.replace(/^-/, ''), active: !v.startsWith('-'), defaultValue: false })),
+    ...overrides,
+  });
+}
+
+const readOnly = (f: DescribeField): DescribeField => ({ ...f, createable: false, updateable: false });
+const owner = (): DescribeField => field('OwnerId', 'reference', { nillable: false, defaultedOnCreate: true });
+const id = (): DescribeField => readOnly(field('Id', 'id', { nillable: false, defaultedOnCreate: true }));
+
+/** The five objects as a new org describes them (standard required fields only). "-X" marks an inactive picklist value. */
+export function standardObjects(): Record<BookingObject, DescribeField[]> {
+  return {
+    Lead: [
+      id(),
+      field('LastName', 'string', { nillable: false }),
+      field('FirstName', 'string'),
+      field('Company', 'string', { nillable: false }),
+      readOnly(field('Name', 'string', { nillable: false })),
+      field('Email', 'email'),
+      field('Phone', 'phone'),
+      picklist('LeadSource', ['Web', 'Phone Inquiry', '-Trade Show', 'Other']),
+      picklist('Status', ['Open - Not Contacted', 'Working - Contacted'], { nillable: false, defaultedOnCreate: true }),
+      picklist('Rating', ['Hot', 'Warm', '-Lukewarm', 'Cold'], { restrictedPicklist: true }),
+      field('IsConverted', 'boolean', { nillable: false, defaultedOnCreate: true }),
+      field('AnnualRevenue', 'currency'),
+      owner(),
+    ],
+    Contact: [id(), field('LastName', 'string', { nillable: false }), field('FirstName', 'string'), field('Email', 'email'), field('AccountId', 'reference'), owner()],
+    Account: [id(), field('Name', 'string', { nillable: false }), field('Phone', 'phone'), field('NumberOfEmployees', 'int'), owner()],
+    Event: [
+      id(),
+      field('Subject', 'combobox'),
+      field('StartDateTime', 'datetime'),
+      field('EndDateTime', 'datetime'),
+      field('DurationInMinutes', 'int'),
+      field('IsAllDayEvent', 'boolean', { nillable: false }),
+      field('WhoId', 'reference'),
+      owner(),
+    ],
+    Case: [
+      id(),
+      readOnly(field('CaseNumber', 'string', { nillable: false, autoNumber: true, defaultedOnCreate: true })),
+      field('Subject', 'string'),
+      picklist('Status', ['New', 'Working', 'Closed'], { nillable: false, defaultedOnCreate: true }),
+      picklist('Origin', ['Phone', 'Email', 'Web']),
+      owner(),
+    ],
+  };
+}
 
 export const failure = { errorCode: 'INVALID_TYPE', message: "sObject type 'X' is not supported." };
 

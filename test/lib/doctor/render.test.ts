@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { fixesInOrder, renderReport } from '../../../src/lib/doctor/render.js';
 import { buildReport } from '../../../src/lib/doctor/report.js';
-import { API_USER } from './fake-doctor-org.js';
-import { completedFacts, fetched } from './hand-made-facts.js';
+import { API_USER, completedFacts, fetched } from './hand-made-facts.js';
 
 describe('doctor/render', () => {
   it('renders a completed org as a checklist', () => {

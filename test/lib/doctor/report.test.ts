@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { CheckStatus } from '../../../src/lib/checks.js';
 import { blockedFacts, buildReport, exitCodeOf, PHASE_IDS, progressOf } from '../../../src/lib/doctor/report.js';
-import { ADMIN, API_USER, ORG_ID } from './fake-doctor-org.js';
-import { completedFacts, failure, fetched, notFetched } from './hand-made-facts.js';
+import { ADMIN, API_USER, completedFacts, failure, fetched, notFetched, ORG_ID } from './hand-made-facts.js';
 
 const phases = (...statuses: CheckStatus[]): Array<{ status: CheckStatus }> => statuses.map((status) => ({ status }));
 const byId = (report: ReturnType<typeof buildReport>): Record<string, string> =>

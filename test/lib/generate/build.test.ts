@@ -6,7 +6,7 @@ import { judgeFieldMapping } from '../../../src/lib/mapping/field-mapping.js';
 import { BOOKING_OBJECTS, type BookingObject, validateSetupFile } from '../../../src/lib/mapping/setup-file.js';
 import { type ObjectFields, parseDescribe } from '../../../src/lib/validation/fields.js';
 import { judgeRequiredFields } from '../../../src/lib/validation/required-fields.js';
-import { type DescribeField, field, picklist, standardObjects } from '../doctor/fake-doctor-org.js';
+import { type DescribeField, field, picklist, standardObjects } from '../doctor/hand-made-facts.js';
 
 function objects(extra: Partial<Record<BookingObject, DescribeField[]>> = {}): Record<BookingObject, ObjectFields> {
   const all = standardObjects();

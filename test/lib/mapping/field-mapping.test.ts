@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { judgeFieldMapping } from '../../../src/lib/mapping/field-mapping.js';
 import type { SetupFile } from '../../../src/lib/mapping/setup-file.js';
-import { field, picklist, standardObjects } from '../doctor/fake-doctor-org.js';
-import { describes, failure, notFetched } from '../doctor/hand-made-facts.js';
+import { describes, failure, field, notFetched, picklist, standardObjects } from '../doctor/hand-made-facts.js';
 
 const ctx = { alias: 'acme', configPath: 'oncehub.json' };
 const lead = standardObjects().Lead;

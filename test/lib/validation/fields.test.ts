@@ -10,7 +10,7 @@ import {
   unsupportedTypeOf,
   valueProblem,
 } from '../../../src/lib/validation/fields.js';
-import { field, picklist, standardObjects } from '../doctor/fake-doctor-org.js';
+import { field, picklist, standardObjects } from '../doctor/hand-made-facts.js';
 
 /** A FieldFact as parseDescribe makes it from the fake org's describe field. */
 const fact = (f: ReturnType<typeof field>): FieldFact => parseDescribe('Lead', { fields: [f] }).fields[0];

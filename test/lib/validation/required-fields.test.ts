@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { judgeRequiredFields } from '../../../src/lib/validation/required-fields.js';
-import { field, picklist, standardObjects } from '../doctor/fake-doctor-org.js';
-import { describes, failure, notFetched } from '../doctor/hand-made-facts.js';
+import { describes, failure, field, notFetched, picklist, standardObjects } from '../doctor/hand-made-facts.js';
 
 const lead = standardObjects().Lead;
 const region = field('Region__c', 'string', { nillable: false, length: 20 });
