@@ -2,7 +2,8 @@
  * One stored layout, two views: the Tooling JSON of `Layout.Metadata` (every property present, unset ones null, lists
  * as arrays) and the Metadata API XML element (unset properties left out, every scalar as text: "true", "2").
  * The shape below says which properties are lists, booleans, numbers or nested types, so XML read back becomes the
- * same JSON again (salesforce-api §3.12; property names and types from the Metadata API's Layout type).
+ * same JSON again (property names and types from the Metadata API Developer Guide's Layout type, as jsforce's
+ * `api/metadata/schema` carries them).
  */
 
 type Scalar = 'string' | 'boolean' | 'number' | 'any';

@@ -196,9 +196,11 @@ export class OrgBuilder {
   }
 
   /**
-   * Salesforce's own advice for an integration user: a minimal custom profile ("OnceHub Minimal Access": no API
-   * Enabled, no Edit Events, no object access) plus an assigned permission set "OnceHub API Access" that grants API
-   * Enabled, Edit Events, View Setup and Read/Create/Edit/Delete on Lead, Account, Contact and Case (§3.14).
+   * Salesforce's own advice for an integration user (Salesforce Help, "Give Integration Users API Only Access";
+   * admin.salesforce.com, "Best Practices for Configuring Your Integration User"): a minimal custom profile ("OnceHub
+   * Minimal Access": no API Enabled, no Edit Events, no object access) plus an assigned permission set "OnceHub API
+   * Access" that grants API Enabled, Edit Events, View Setup and Read/Create/Edit/Delete on Lead, Account, Contact and
+   * Case.
    */
   public apiUserAdvancedSecureViaPermissionSet(username = this.org.meta.apiUsername): this {
     return this.step('apiUserAdvancedSecureViaPermissionSet', () => {

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the start-up, latency and install quality bars (shared/docs/product.md, "Quality bars") through the REAL
+ * Benchmark of the start-up, latency and install quality bars (README, "Performance") through the REAL
  * sf binary (the @salesforce/cli devDependency) with the plugin as users get it: `npm pack`, the tarball installed with
  * its production dependencies only in a folder outside the repository, then linked into sf (test/e2e/harness.ts).
  *
@@ -248,7 +248,7 @@ async function startup(): Promise<{ benches: Bench[]; text: string }> {
 const completed = (): OrgBuilder =>
   scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().withAssignmentRules().withRequiredLeadRegion();
 
-/** doctor and compare must finish within start-up + 1 s (product.md "Quality bars"). */
+/** doctor and compare must finish within start-up + 1 s (README, "Performance"). */
 const hasLatencyBar = (b: Bench): boolean => /doctor|compare/.test(b.label);
 
 type LatencyRow = { bench: Bench; org: string; expectedRequests?: string };

@@ -1,6 +1,6 @@
 /**
  * The in-memory org: schema + records + the org-level settings that Salesforce leaves unspecified
- * (messages and limits marked [U] in the API notes are configurable here).
+ * (messages and limits that no public source pins down, marked [U] in emulator/README.md, are configurable here).
  */
 import { IdFactory, to18 } from '../ids.js';
 import { Schema, SObjectType, type FieldDef, type Permission } from './schema.js';
@@ -267,7 +267,8 @@ export class OrgModel {
   // ---- users and permissions ------------------------------------------------------------------
 
   /**
-   * The permission sets whose grants reach a user's API session (§3.14): one per PermissionSetAssignment row — the
+   * The permission sets whose grants reach a user's API session (Salesforce Object Reference: PermissionSetAssignment,
+   * PermissionSet, PermissionSetGroupComponent): one per PermissionSetAssignment row — the
    * profile-owned set's row included, a group's row pointing at the group's Type='Group' aggregate set — plus the
    * profile itself, so that a hand-made user without the profile-owned row keeps its profile's permissions.
    * Not counted: an assignment whose `ExpirationDate` has passed (Salesforce removes access on that date), and a
@@ -321,7 +322,7 @@ export class OrgModel {
     return access;
   }
 
-  /** Frozen users keep IsActive=true; only their UserLogin row tells (§3.14). */
+  /** Frozen users keep IsActive=true; only their UserLogin row tells (Salesforce Object Reference, UserLogin). */
   public isFrozen(userId: string): boolean {
     return this.where('UserLogin', (l) => l.UserId === userId).some((l) => l.IsFrozen === true);
   }

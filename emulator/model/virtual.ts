@@ -25,7 +25,7 @@ export function virtualRecords(org: OrgModel, typeName: string, viewerId?: strin
   }
 }
 
-/** The calling user's effective permissions (§3.14, OrgCheck): every `Permissions*` column, one row. */
+/** The calling user's effective permissions (as SalesforceLabs/OrgCheck reads them): every `Permissions*` column, one row. */
 function userPermissionAccess(org: OrgModel, userId: string): SRecord {
   const granted = org.permissionsOf(userId);
   const row: SRecord = { Id: VIRTUAL_ID };
@@ -130,7 +130,7 @@ const ACTIVITY_OBJECTS = new Set(['Event', 'Task']);
 
 /**
  * Every field per object, except that custom Activity fields are listed once, under `EntityDefinitionId='Activity'`
- * and not under Event: whether a real org also lists them under Event is unconfirmed (salesforce-api §3.11 [U]), so
+ * and not under Event: whether a real org also lists them under Event is unconfirmed (no public source found), so
  * the emulator takes the stricter reading and clients must find them in the Event describe.
  */
 function fieldDefinitions(types: SObjectType[]): SRecord[] {

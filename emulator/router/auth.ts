@@ -247,7 +247,11 @@ export function bearer(req: ApiRequest): string | undefined {
   return m?.[1]?.trim() ?? req.query.get('oauth_token') ?? undefined;
 }
 
-/** The token's user; inactive and frozen users' sessions are refused like expired ones (§8). */
+/**
+ * The token's user; inactive and frozen users' sessions are refused like expired ones. Frozen and inactive users can't
+ * log in (Salesforce Object Reference, UserLogin); that their existing sessions answer 401 INVALID_SESSION_ID is
+ * assumed (no public capture found; the plugin handles it like any expired session).
+ */
 export function authenticate(state: EmulatorState, req: ApiRequest): SRecord {
   const t = bearer(req);
   const user = t ? state.tokens.userForAccessToken(t) : undefined;

@@ -61,7 +61,7 @@ function route(scope: Scope, req: ApiRequest): ApiResponse {
   const user = authenticate(state, req);
   scope.user = user;
   // A user whose profile, permission sets and groups all lack API Enabled gets the very answer an org without API
-  // gets (salesforce-api.md §2.8, §8; salesforcedx-vscode#2387, restforce#219).
+  // gets (forcedotcom/salesforcedx-vscode#2387, restforce/restforce#219).
   if (!state.org.hasAnyPermission(user.Id, ['PermissionsApiEnabled'])) {
     throw new ApiError(403, 'API_DISABLED_FOR_ORG', 'The REST API is not enabled for this Organization.');
   }

@@ -1,7 +1,8 @@
 /**
  * The SOAP Metadata API at `/services/Soap/m/<version>[/<orgId>]`, as far as layouts need it: `readMetadata`,
  * `updateMetadata` (at most 10 components per call) and `listMetadata` (at most 3 queries) of `Layout`
- * (salesforce-api §3.12). The session travels in the envelope's SessionHeader, not in an Authorization header; every
+ * (Metadata API Developer Guide: readMetadata, updateMetadata, listMetadata). The session travels in the envelope's
+ * SessionHeader, not in an Authorization header; every
  * failure of the call itself is a SOAP fault (HTTP 500), while one refused component is a `success=false` result.
  * XML is parsed and written with fast-xml-parser; an `updateMetadata` body is checked against the WSDL's sequences,
  * taken from the copy jsforce ships (`api/metadata/schema`, generated from the Metadata WSDL).
@@ -124,7 +125,8 @@ function sequenceOf(typeName: string): Array<{ name: string; type: string; list:
 /**
  * Checks elements against their type's `xsd:sequence`: an unknown element, one out of sequence or a second one of a
  * non-repeating element fails the whole call, as Salesforce's SOAP binding does ("Element {…}behavior invalid at
- * this location in type LayoutItem"; salesforce-api §3.12). The faultcode is `soapenv:Client` [U: exact faultcode].
+ * this location in type LayoutItem", the wording Salesforce's "Error parsing file" deploy errors quote for metadata
+ * XML out of sequence). The faultcode is `soapenv:Client` [U: exact faultcode].
  */
 function checkSequence(children: readonly OrderedNode[], typeName: string): void {
   const sequence = sequenceOf(typeName);

@@ -2,7 +2,7 @@
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export type Check = {
-  /** Stable id from the contract (docs/product.md); never renamed. */
+  /** Stable id: scripts match on it in the `--json` output, so it is never renamed. */
   id: string;
   title: string;
   status: CheckStatus;

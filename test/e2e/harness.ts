@@ -59,7 +59,11 @@ export type SessionOptions = EmulatorOptions & {
   linkPlugin?: boolean;
 };
 
-/** Environment that keeps sf quiet and offline (docs/toolchain.md: "Isolation and quiet"). */
+/**
+ * Environment that keeps sf quiet and offline: its own HOME and XDG_* folders (oclif reads XDG_* before HOME) and the
+ * SF_* switches of the Salesforce CLI Setup Guide ("Salesforce CLI Environment Variables", "Disable Salesforce CLI Data
+ * Collection and Metrics", "Disable Automatic Update of the CLI").
+ */
 function isolatedEnv(dirs: { home: string; config: string; data: string; cache: string; tmp: string }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {

@@ -110,7 +110,7 @@ describe('package: the npm tarball', function () {
     expect(pjson.oclif.commands).to.equal('./lib/commands');
     // oclif resolves a hook's path like require.resolve, so the `.js` may be left out (as sf's own plugins do).
     for (const hook of Object.values(pjson.oclif.hooks)) expect(paths).to.include(posix.normalize(hook.replace(/^\.\//, '').replace(/(\.js)?$/, '.js')));
-    // A CI job installs it on every run (shared/docs/product.md: ≤ 15 MB installed).
+    // A CI job installs it on every run (README, "Performance": the bar is ≤ 15 MB installed).
     expect(packed.unpackedSize).to.be.lessThan(15e6);
   });
 });

@@ -50,7 +50,7 @@ describe('emulator: faults', () => {
     expect(ctx.emu.log.entries.at(-2)?.fault).to.equal('resetConnection');
   });
 
-  describe('dropped connections reach jsforce as fetch failed with the socket error in cause (§4.6)', () => {
+  describe('dropped connections reach jsforce as fetch failed with the socket error in cause', () => {
     const compositeRead = (): Promise<unknown> =>
       ctx.conn.request({
         method: 'POST',
@@ -112,7 +112,7 @@ describe('emulator: faults', () => {
     });
   });
 
-  describe('cutBodies: the answer is cut off after its header block (salesforce-api §3.12)', () => {
+  describe('cutBodies: the answer is cut off after its header block', () => {
     const ORG_QUERY = '/services/data/v66.0/query?q=SELECT+Id+FROM+Organization';
 
     it('sends the whole header block with the full Content-Length and half the body, then drops the connection', async () => {

@@ -1,6 +1,7 @@
 /**
  * The `api-usage` check reads what jsforce keeps from the `Sforce-Limit-Info: api-usage=N/M` header
- * (salesforce-api.md; Connection#request sets `limitInfo.apiUsage` on every answer). Proven here through jsforce for
+ * (REST API Developer Guide, "Limit Info Header"; jsforce's Connection#request sets `limitInfo.apiUsage` on every
+ * answer). Proven here through jsforce for
  * the requests the doctor sends: Composite POSTs, REST and Tooling, and the emulator's scenario at 95 % used.
  */
 import { expect } from 'chai';

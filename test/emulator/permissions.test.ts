@@ -13,7 +13,7 @@ import {
 } from '../../emulator/index.js';
 import { ADMIN, connect, rejection, useEmulator, type Rec } from './helpers.js';
 
-/** Effective permissions, permission set groups and frozen users (salesforce-api.md §3.6–3.9, §3.14, §8). */
+/** Effective permissions, permission set groups and frozen users (sources: emulator/README.md, "Behaviour worth knowing"). */
 
 const API_USER = 'api@acme.example';
 const GROUP_USER = 'jane.doe@acme.example';

@@ -167,7 +167,7 @@ describe('emulator: user-dependent behaviour', () => {
       .build(),
   }));
 
-  it('refuses data calls from a user without API Enabled like an org without API (403 API_DISABLED_FOR_ORG, §2.8)', async () => {
+  it('refuses data calls from a user without API Enabled like an org without API (403 API_DISABLED_FOR_ORG)', async () => {
     const err = await rejection(connect(ctx.emu, 'noapi@acme.example').query('SELECT Id FROM Organization'));
     expect(err.errorCode).to.equal('API_DISABLED_FOR_ORG');
     expect(err.message).to.equal('The REST API is not enabled for this Organization.');

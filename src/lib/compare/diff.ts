@@ -196,7 +196,7 @@ const rulesOnlyInTarget = (source: SideFacts, target: SideFacts): SchemaDifferen
   ...onlyInTarget(source.duplicateRules, target.duplicateRules, 'duplicate-rule'),
 ];
 
-/** Every schema difference that matters to the setup file (product.md "compare"). */
+/** Every schema difference that matters to the setup file (README, "`sf oncehub compare`"). */
 export function schemaDifferences(setup: SetupFile, source: SideFacts, target: SideFacts): SchemaDifference[] {
   return [...fieldIssues(setup, source, target), ...newlyRequired(setup, source, target), ...rulesOnlyInTarget(source, target)];
 }

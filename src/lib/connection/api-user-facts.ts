@@ -103,9 +103,10 @@ export const soqlDateTime = (at: Date): string => at.toISOString().replace(/\.\d
 export const unexpired = (now: Date): string => `(ExpirationDate = null OR ExpirationDate > ${soqlDateTime(now)})`;
 
 /**
- * Every permission set that reaches the user (salesforce-api.md §3.14): one per PermissionSetAssignment row in force,
- * the profile-owned set's row included, a group's row pointing at its Type='Group' aggregate set (already the union
- * of its components). Their permissions and object access, ORed, are what the user can really do, except a
+ * Every permission set that reaches the user: one per PermissionSetAssignment row in force, the profile-owned set's
+ * row included, a group's row pointing at its Type='Group' aggregate set (already the union of its components)
+ * (Salesforce Object Reference: PermissionSetAssignment, "a user's assignment to a permission set or permission set
+ * group"; PermissionSet, IsOwnedByProfile and "contains aggregated group permissions"; PermissionSetGroupComponent). Their permissions and object access, ORed, are what the user can really do, except a
  * session-based set (HasActivationRequired) and a group not yet recalculated (PermissionSetGroup.Status).
  */
 export const userPermissionSetsQuery = (username: string, now: Date = new Date()): string =>
@@ -114,7 +115,7 @@ export const userPermissionSetsQuery = (username: string, now: Date = new Date()
   `${objectPermsSubquery()} FROM PermissionSet WHERE Id IN ` +
   `(SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username = ${quote(username)} AND ${unexpired(now)})`;
 
-/** The running user's own effective permissions: one row (§3.14, as OrgCheck reads them). */
+/** The running user's own effective permissions: one row (as SalesforceLabs/OrgCheck and jetstreamapp/jetstream read them). */
 export const USER_PERMISSION_ACCESS_QUERY = `SELECT ${COLUMNS} FROM UserPermissionAccess`;
 
 /** The running user's own effective access to the advanced-secure objects. */
@@ -122,7 +123,10 @@ export const userEntityAccessQuery = (userId: string): string =>
   'SELECT EntityDefinitionId, IsReadable, IsCreatable, IsEditable, IsDeletable FROM UserEntityAccess ' +
   `WHERE UserId = ${quote(userId)} AND EntityDefinitionId IN ${quoteList(OBJECTS_FOR_ADVANCED_MODE)}`;
 
-/** Whether the user is frozen: User.IsActive stays true, only UserLogin tells (§3.14). */
+/**
+ * Whether the user is frozen: User.IsActive stays true, only UserLogin tells (Salesforce Object Reference, UserLogin:
+ * "If a user's account is frozen, they can't log in, but their account isn't deactivated").
+ */
 export const userLoginQuery = (username: string): string =>
   `SELECT UserId, IsFrozen FROM UserLogin WHERE UserId IN (SELECT Id FROM User WHERE Username = ${quote(username)})`;
 

@@ -16,7 +16,8 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'api-user-checks');
 
 /**
- * Phase 1 judgement: what OnceHub requires of its API user (domain.md §3.2, §10), judged purely from the facts
+ * Phase 1 judgement: what OnceHub requires of its API user (OnceHub help, "How to connect a Salesforce API User" and
+ * "How to customize the API User's Profile when working in advanced secure mode"), judged purely from the facts
  * `api-user-facts.ts` reads. Same facts, same checks.
  */
 
@@ -138,7 +139,8 @@ export function judgeApiUser(username: string, user: ApiUserFacts | undefined, m
 
 /**
  * The checks when Salesforce refuses the user's own API calls: over REST a user without API Enabled gets 403
- * API_DISABLED_FOR_ORG, the same answer as an org whose edition has no API (salesforce-api.md §2.8), so api-enabled
+ * API_DISABLED_FOR_ORG, the same answer as an org whose edition has no API (forcedotcom/salesforcedx-vscode#2387,
+ * restforce/restforce#219), so api-enabled
  * fails naming both causes and how an admin tells them apart; nothing else can be read as that user, so the other
  * checks are skipped and point to the admin's doctor run.
  */

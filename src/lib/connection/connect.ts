@@ -43,7 +43,8 @@ type ConnectFacts =
 
 /**
  * How Salesforce refuses a user's API calls: over REST 403 API_DISABLED_FOR_ORG, for a user without API Enabled as for
- * an org without API (salesforce-api.md §2.8); API_CURRENTLY_DISABLED is the SOAP form, accepted for robustness.
+ * an org without API (forcedotcom/salesforcedx-vscode#2387, restforce/restforce#219); API_CURRENTLY_DISABLED ("API is
+ * disabled for this User", a fault code of the SOAP API's ExceptionCode list) is the SOAP form, accepted for robustness.
  */
 const API_REFUSED = ['API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED'];
 

@@ -18,13 +18,17 @@ import { commandLine, escapeControl, quoteArg, sfCommand } from '../cli/command-
 export const blockedMessage = (blocked: ApiBlocked, target: Pick<DoctorTarget, 'username'>): string =>
   messages.getMessage(blocked === 'org' ? 'skip.apiDisabled' : 'skip.apiRefused', [target.username]);
 
-/** Professional Edition has the API only as a paid add-on (domain.md §2): it may be missing or be removed later. */
+/**
+ * Professional Edition has the API only as a paid add-on (Salesforce REST API Developer Guide, "Supported Editions and
+ * Required Permissions"): it may be missing or be removed later.
+ */
 const EDITIONS_WITH_OPTIONAL_API = ['Professional Edition'];
 
 /**
  * `refusedUser`: the user sf is logged in as, when Salesforce refused its calls with API_DISABLED_FOR_ORG — which it
- * answers alike for an org without API and for a user without API Enabled (salesforce-api.md §2.8), so the check names
- * both. When the calls went through, the org has the API, and the checked user's own permission is api-enabled's.
+ * answers alike for an org without API and for a user without API Enabled (forcedotcom/salesforcedx-vscode#2387,
+ * restforce/restforce#219), so the check names both. When the calls went through, the org has the API, and the
+ * checked user's own permission is api-enabled's.
  */
 export function judgeApiAccess(org: Fetched<OrgFacts>, refusedUser: string | false): Check {
   const id = 'api-access';

@@ -17,7 +17,8 @@ export type GenerateFacts = {
 };
 
 /**
- * The value source OnceHub's own fallback gives a required field without one (domain.md §5.2), as a setup-file entry:
+ * The value source OnceHub's own fallback gives a required field without one (OnceHub help, "Handling required
+ * Salesforce fields in the Field validation step"), as a setup-file entry:
  * the same static values, so nothing changes at booking time but the choice is now visible and reviewed. "Current
  * date/time" cannot be a static value: the booking's own time ("Booking - Meeting time in UTC", a OnceHub field) is
  * the nearest source. Picklists (no fallback) get their default, else their first active value.
@@ -72,7 +73,8 @@ const FORM_FIELDS: ReadonlyArray<{ from: string; to: `${BookingObject}.${string}
 
 /**
  * The form fields whose target the org has, creatable, of a type OnceHub writes and not required: required ones are
- * fed by OnceHub's default mapping or Field validation, and Field mapping only takes non-mandatory fields (domain.md §6).
+ * fed by OnceHub's default mapping or Field validation, and Field mapping only takes non-mandatory fields (OnceHub
+ * help, "Mapping OnceHub fields to non-mandatory Salesforce fields").
  */
 function formMapping(describes: GenerateFacts['describes']): FieldMappingEntry[] {
   return FORM_FIELDS.filter(({ to }) => {

@@ -8,7 +8,7 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oncehub', 'installation');
 
 /**
- * The Installation phase judged from facts, for doctor and the sf doctor hook. Severity follows domain.md §15:
+ * The Installation phase judged from facts, for doctor and the sf doctor hook. Severity is the plugin's own choice:
  * a missing package or permission set assignment stops OnceHub from writing anything, so they fail; a layout without
  * the fields only hides them from reps (OnceHub writes them through the API regardless), so it warns. Not being
  * allowed to read packages or layouts is a warning too: we cannot tell, and saying "fail" would be a guess.

@@ -15,7 +15,8 @@ const messages = Messages.loadMessages('plugin-oncehub', 'oncehub.layout.add-fie
 /**
  * Installation step 3: the package's two Activity fields on the Event page layouts that are in use. Layouts are read
  * and written through the Metadata API (`readMetadata` / `updateMetadata`, ≤ 10 per call): real orgs refuse Tooling
- * PATCH of layouts with actions, a summary layout or a feed (salesforce-api §3.12). Requests: the layout assignments
+ * PATCH of layouts with actions, a summary layout or a feed (restforce/restforce#534, jetstreamapp/jetstream#919).
+ * Requests: the layout assignments
  * and the Event describe side by side, then ⌈L/10⌉ reads and ⌈changed/10⌉ writes. Full names come from the org: the
  * name percent-encoded and a managed layout's namespace in front (`org/layout-names.ts`); a layout still read empty
  * is looked up by id with `listMetadata` and read again under the name the org gives. Everything sent follows the
@@ -30,7 +31,8 @@ export const EVENT_LAYOUT_ASSIGNMENTS_QUERY =
 
 /**
  * The Metadata API full name of an Event layout: `Event-Event Layout %28Sales%29`, `Event-ns__Layout` for a layout
- * of a managed package (salesforce-api §3.12).
+ * of a managed package (forcedotcom/cli#2869; alan-morey/force-meta-backup#41, jetstreamapp/jetstream#642,
+ * hardisgroupcom/sfdx-hardis#1533).
  */
 export const layoutFullName = (name: string, namespacePrefix?: string | null): string => metadataFullName('Event', name, namespacePrefix);
 
@@ -121,7 +123,8 @@ export function planLayoutFields(metadata: LayoutMetadata): LayoutFieldsPlan {
 
 /**
  * The package fields the Event describe lists. Activity custom fields are defined on Activity and appear in the Event
- * describe; FieldDefinition may not list them under Event (salesforce-api §3.11), so it is not asked.
+ * describe; whether FieldDefinition also lists them under Event is not documented (no public source found), so it is
+ * not asked: the describe works either way.
  */
 export function packageFieldsIn(describe: Record<string, unknown>): string[] {
   const fields = Array.isArray(describe.fields) ? (describe.fields as Array<{ name?: unknown } | null>) : [];

@@ -4,8 +4,8 @@ import { ONCEHUB_NAMESPACE, sameNamespace } from './package.js';
 import { sameId } from '../org/identity.js';
 
 /**
- * Installation step 2: the package's permission set. Its API name is not documented (domain.md §16), so it is found by
- * namespace and label: the current label first, then the ScheduleOnce-era one. `--permset-name` overrides the label.
+ * Installation step 2: the package's permission set. OnceHub's help ("How to assign the OnceHub permission set to the
+ * Salesforce API user") gives only its label, not its API name, so it is found by namespace and label: the current label first, then the ScheduleOnce-era one. `--permset-name` overrides the label.
  */
 
 /** Current label first: when an org somehow has both, the current one wins. */
@@ -47,7 +47,8 @@ export function permissionSetQuery(nameOverride?: string): string {
 }
 
 /**
- * The permission set groups that contain the candidate sets (salesforce-api.md §3.14): a user assigned such a group
+ * The permission set groups that contain the candidate sets (Salesforce Object Reference, PermissionSetGroupComponent;
+ * PermissionSetAssignment covers group assignments): a user assigned such a group
  * holds the set. Needs no set id, so it travels with `permissionSetQuery()`; rows are matched to the picked set after.
  */
 export function groupComponentsQuery(nameOverride?: string): string {

@@ -18,8 +18,9 @@ const checkMessages = Messages.loadMessages('plugin-oncehub', 'installation');
  * Layouts in source control: the project's layout files of the Event layouts in use, for `layout add-fields
  * --source-dir` (which edits them instead of the org) and for doctor's `source-layouts` check (which reads them).
  * A layout file is named by the layout's Metadata API full name: `Event-Event Layout %28Sales%29.layout-meta.xml` in
- * source format, `Event-Event Layout %28Sales%29.layout` in the Metadata API format (salesforce-api §3.12;
- * source-deploy-retrieve's registry: type Layout, suffix `layout`, folder `layouts`). Files are found and named here
+ * source format, `Event-Event Layout %28Sales%29.layout` in the Metadata API format (forcedotcom/cli#2869;
+ * SFDO-Tooling/CumulusCI#1547, `Contact-Contact %28Marketing%29 Layout.layout`; source-deploy-retrieve's registry: type
+ * Layout, suffix `layout`, folder `layouts`). Files are found and named here
  * rather than through source-deploy-retrieve, which would add about 3.4 MB to the bundle for this one rule; the tests
  * check that every edited file still resolves as the same Layout component with source-deploy-retrieve.
  */

@@ -6,7 +6,8 @@ import { quoteList } from '../soql.js';
 import type { SetupFile } from './setup-file.js';
 
 /**
- * Phase 5, `creation-rules`: the setup file's creation rules checked against the org (domain.md §7). Choosing
+ * Phase 5, `creation-rules`: the setup file's creation rules checked against the org (OnceHub help, "Salesforce record
+ * creation, update, and assignment rules"). Choosing
  * "assignment rules" needs an active assignment rule for that object (Salesforce has them for Leads and Cases only),
  * and every booking page owner must resolve, by username or email, to an active user with the Salesforce license.
  */
@@ -20,7 +21,7 @@ export type CreationRulesContext = { configPath: string };
 export const ASSIGNMENT_RULES_QUERY =
   "SELECT Id, Name, SobjectType FROM AssignmentRule WHERE Active = true AND SobjectType IN ('Lead','Case')";
 
-/** Owners are matched by username or email (domain.md §16: OnceHub does not say which), so one query asks for both. */
+/** Owners are matched by username or email (OnceHub's help does not say which), so one query asks for both. */
 export const bookingOwnersQuery = (owners: readonly string[]): string =>
   'SELECT Id, Username, Email, IsActive, Profile.UserLicense.Name FROM User ' +
   `WHERE Username IN ${quoteList(owners)} OR Email IN ${quoteList(owners)}`;

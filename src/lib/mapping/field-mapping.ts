@@ -6,8 +6,8 @@ import { type BookingObject, type FieldMappingEntry, parseFieldRef, type SetupFi
 import { escapeControl, quoteArg } from '../cli/command-line.js';
 
 /**
- * Phase 4, `mapping`: each `fieldMapping` entry of the setup file checked against the org's describe (product.md
- * "setup file"): the target exists, is createable (and updateable when existing records are overridden), has a type
+ * Phase 4, `mapping`: each `fieldMapping` entry of the setup file checked against the org's describe (README, "The
+ * setup file"; OnceHub help, "Mapping OnceHub fields to non-mandatory Salesforce fields"): the target exists, is createable (and updateable when existing records are overridden), has a type
  * OnceHub can write, and a static value fits the type and is an active picklist value.
  */
 

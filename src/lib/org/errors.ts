@@ -22,7 +22,7 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 
 /**
  * The error and every error in its `cause` chain: undici's `TypeError: fetch failed` carries the socket's code only
- * in `cause`, sometimes one level deeper (salesforce-api.md §4.6).
+ * in `cause`, sometimes one level deeper (nodejs/undici#1923, nodejs/undici#2400; test/lib/org/errors.test.ts).
  */
 export function causeChain(err: unknown): ApiErrorLike[] {
   const chain: ApiErrorLike[] = [];

@@ -66,17 +66,20 @@ export function findField(object: ObjectFields, name: string): FieldFact | undef
 }
 
 /**
- * Fields a new record cannot be created without (domain.md §5.4): createable, not nillable and not defaulted on
- * create. Booleans are skipped: they are never nillable, and an unset checkbox is simply false.
+ * Fields a new record cannot be created without: createable, not nillable and not defaulted on create in describe —
+ * OnceHub's "universally required fields that do not have a default value" (OnceHub help, "Handling required
+ * Salesforce fields in the Field validation step"). Booleans are skipped: they are never nillable, and an unset checkbox is simply false.
  */
 export function requiredFields(object: ObjectFields): FieldFact[] {
   return object.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && f.type !== 'boolean');
 }
 
 /**
- * Required standard fields OnceHub's default mapping fills (domain.md §5.4 names Lead.LastName, Lead.Company,
- * Contact.LastName, Account.Name and the Event's start and duration; §6 says the default mapping covers all five
- * objects, and every booking has a subject, a start and an end). They are reported as covered, not as gaps.
+ * Required standard fields OnceHub's default mapping fills. Assumed: OnceHub help ("Mapping OnceHub fields to
+ * non-mandatory Salesforce fields") says the default mapping covers Lead, Contact, Event, Account and Case but does not
+ * list its fields; a booking always has a name, a company, a subject, a start and an end, so Lead.LastName,
+ * Lead.Company, Contact.LastName, Account.Name and the Event's subject, start and duration are taken as filled. They
+ * are reported as covered, not as gaps.
  */
 export const DEFAULT_MAPPED_FIELDS: Readonly<Record<BookingObject, readonly string[]>> = {
   Lead: ['LastName', 'Company'],
@@ -90,7 +93,8 @@ export const isDefaultMapped = (object: BookingObject, field: string): boolean =
   DEFAULT_MAPPED_FIELDS[object].some((name) => name.toLowerCase() === field.toLowerCase());
 
 /**
- * The placeholder OnceHub writes into a required field that has no value source (domain.md §5.2), by describe type.
+ * The placeholder OnceHub writes into a required field that has no value source, by describe type (the table in
+ * OnceHub help, "Handling required Salesforce fields in the Field validation step").
  * Types without one (picklist, lookup, …) make the booking's insert fail instead.
  */
 const PLACEHOLDERS: Readonly<Record<string, string>> = {
@@ -113,8 +117,9 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
 export const placeholderFor = (type: string): string | undefined => PLACEHOLDERS[type];
 
 /**
- * Types OnceHub cannot write in Field mapping (domain.md §6, product.md): checkbox, lookup, formula, auto-number and
- * roll-up summary. Formula and roll-up fields are `calculated` in describe.
+ * Types OnceHub cannot write in Field mapping: checkbox, lookup, formula, auto-number and roll-up summary. OnceHub help
+ * ("Supported and non-supported field types in the Salesforce integration") hides non-supported types in Field
+ * mapping; which ones exactly is assumed here: the read-only and relationship types, and checkbox. Formula and roll-up fields are `calculated` in describe.
  */
 export function unsupportedTypeOf(field: FieldFact): string | undefined {
   if (field.calculated) return messages.getMessage('type.calculated');

@@ -15,7 +15,8 @@ import {
 /**
  * Phase 3, `required-fields`: every field a booking's records cannot be created without needs a value source. The
  * ones OnceHub's default mapping fills pass; the setup file's `fieldValidation` covers others; the rest get
- * OnceHub's placeholder (domain.md §5.2) or, for types without one, make the booking fail.
+ * OnceHub's placeholder (OnceHub help, "Handling required Salesforce fields in the Field validation step") or, for
+ * types without one, make the booking fail.
  */
 
 const ID = 'required-fields';

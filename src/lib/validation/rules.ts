@@ -6,7 +6,8 @@ import { BOOKING_OBJECTS } from '../mapping/setup-file.js';
 import { quoteList } from '../soql.js';
 
 /**
- * Phase 3 risks OnceHub itself does not report (domain.md §5.3): active validation rules and duplicate rules on the
+ * Phase 3 risks OnceHub itself does not report (its Field validation help covers required fields only): active
+ * validation rules and duplicate rules on the
  * objects a booking writes can reject the record (FIELD_CUSTOM_VALIDATION_EXCEPTION, DUPLICATES_DETECTED).
  */
 

@@ -55,7 +55,7 @@ describe('mapping/setup-file', () => {
       expect(yaml).to.deep.equal(withoutSchema);
     });
 
-    it('accepts an empty object and the product.md example', async () => {
+    it('accepts an empty object and a full example with every top-level key', async () => {
       expect(await validateSetupFile({}, 'empty.json')).to.deep.equal({});
       const example = {
         mode: 'standard',

@@ -65,7 +65,7 @@ describe('validation/fields', () => {
     });
   });
 
-  it('the default mapping covers the standard required fields named in domain.md §5.4', () => {
+  it('the default mapping covers the standard required fields every booking fills', () => {
     expect(isDefaultMapped('Lead', 'lastname')).to.equal(true);
     expect(isDefaultMapped('Lead', 'Company')).to.equal(true);
     expect(isDefaultMapped('Contact', 'LastName')).to.equal(true);
@@ -75,7 +75,7 @@ describe('validation/fields', () => {
     expect(isDefaultMapped('Case', 'Subject')).to.equal(false);
   });
 
-  it("placeholderFor follows OnceHub's fallback table (domain.md §5.2)", () => {
+  it("placeholderFor follows OnceHub's fallback table (OnceHub help, Field validation step)", () => {
     expect(
       Object.fromEntries(
         ['currency', 'date', 'datetime', 'email', 'double', 'int', 'percent', 'phone', 'string', 'textarea', 'url', 'location'].map((t) => [
