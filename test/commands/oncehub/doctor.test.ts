@@ -362,6 +362,35 @@ describe('oncehub doctor', () => {
     });
   });
 
+  describe('api-usage, from the Sforce-Limit-Info header of the answers', () => {
+    const apiUsage = (report: DoctorReport): DoctorReport['phases'][number]['checks'][number] =>
+      report.phases.flatMap((p) => p.checks).find((c) => c.id === 'api-usage')!;
+    /** The used count the message gives: one of those the org's answers carried during the run. */
+    const usedIn = (message: string): number => Number(/^(\d+) of 15000/.exec(message)?.[1]);
+
+    it('passes with used / limit, without a request of its own', async () => {
+      scenario = scenarios.demo();
+      const report = await doctor(['--target-org', 'acme', '--json']);
+      const check = apiUsage(report);
+      expect(check.status).to.equal('pass');
+      expect(check.message).to.match(/^\d+ of 15000 daily API requests used \(0 %\)\.$/);
+      // The emulator counts each request against the day's usage, as Salesforce does: 118 before this run.
+      expect(usedIn(check.message)).to.be.within(119, ctx.emu.org.config.limits.dailyApiRequestsUsed);
+      expect(pathsSent(ctx.emu)).to.not.include('/limits');
+    });
+
+    it('warns at 95 % used, naming used / limit and where to see the limits', async () => {
+      scenario = scenarios.nearApiLimit();
+      const report = await doctor(['--target-org', 'acme', '--json']);
+      const check = apiUsage(report);
+      expect(check.status).to.equal('warn');
+      expect(check.message).to.match(/^\d+ of 15000 daily API requests used \(95 %\)/);
+      expect(usedIn(check.message)).to.be.within(14_251, ctx.emu.org.config.limits.dailyApiRequestsUsed);
+      expect(check.fix).to.include('sf org list limits');
+      expect(pathsSent(ctx.emu)).to.not.include('/limits');
+    });
+  });
+
   describe('--result-format json', () => {
     it('is the same as --json', async () => {
       scenario = completedOrg();
