@@ -32,10 +32,10 @@ describe('oncehub compare', () => {
   /** Data requests to both orgs, and writes (none: compare only reads). */
   const requests = (): number => ctx.emu.log.dataRequests().length + sandbox().log.dataRequests().length;
   const writes = (): number => ctx.emu.log.writes().length + sandbox().log.writes().length;
-  const compare = (...more: string[]): Promise<CompareResult> => Compare.run(['--source-org', 'acme-uat', '--target-org', 'acme', ...more]);
+  const compare = async (...more: string[]): Promise<CompareResult> => Compare.run(['--source-org', 'acme-uat', '--target-org', 'acme', ...more]);
   const logged = (): string[] => ux.log.getCalls().map((c) => String(c.args[0] ?? ''));
   type Table = { data: Array<Record<string, string>>; columns: Array<{ key: string; name: string }> };
-  const table = (): Table => ux.table.firstCall.args[0] as Table;
+  const table = (): Table => ux.table.lastCall.args[0] as Table;
 
   beforeEach(() => {
     ux = stubSfCommandUx($$.SANDBOX);
@@ -149,7 +149,7 @@ describe('oncehub compare', () => {
       ux.log.resetHistory();
       await compare('--config', CONFIG);
       expect(process.exitCode).to.equal(0);
-      expect(ux.table.lastCall.args[0].data.map((r: { item: string }) => r.item)).to.include('Lead.Meeting_Type__c = Webinar: picklist value missing (warning)');
+      expect(table().data.map((r) => r.item)).to.include('Lead.Meeting_Type__c = Webinar: picklist value missing (warning)');
       expect(logged().at(-1)).to.match(/^Ready: the target is at least as ready as the source/);
     });
   });
