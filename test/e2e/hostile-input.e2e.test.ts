@@ -1,14 +1,14 @@
 /**
  * Issue #15 end to end, through the real sf: files are written only where asked (symlinks, FIFOs, a file that appears
- * during the run), blank flags are errors, a damaged state file is kept and named, JUnit stays well-formed whatever a
- * setup file holds, and a printed fix pasted into bash runs exactly what it shows.
+ * during the run), a damaged state file is kept and named on stderr, and a printed fix pasted into bash runs exactly
+ * what it shows. Blank flags, the other damaged state files and JUnit with hostile values are
+ * test/commands/oncehub/hostile-input.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { expect } from 'chai';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { scenarios } from '../../emulator/index.js';
 import { type Session, type SfResult, startSession } from './harness.js';
 
@@ -97,43 +97,13 @@ describe('e2e: hostile input and shared machines (issue #15)', function () {
     });
   });
 
-  it('permset assign -b "" is an error, never the default user', async () => {
-    s.emulator.log.clear();
-    for (const value of ['', ' ', ',']) {
-      const run = await s.sf(['oncehub', 'permset', 'assign', '-o', 'acme', '-b', value]);
-      clean(run);
-      expect(run.exitCode, run.stderr).to.equal(1);
-      expect(run.stderr).to.include('--on-behalf-of is empty or blank');
-    }
-    expect(s.emulator.log.writes()).to.have.length(0);
-  });
-
+  // The other damaged files, per command, are test/commands/oncehub/hostile-input.test.ts.
   describe('a damaged state file', () => {
     const statePath = (): string => join(s.home, '.sf', 'oncehub.json');
     const plant = (text: string): void => {
       mkdirSync(join(s.home, '.sf'), { recursive: true });
       writeFileSync(statePath(), text);
     };
-
-    it('[1,2]: status, doctor and disconnect warn naming the file and go on as if empty', async () => {
-      plant('[1,2]');
-      for (const args of [['status'], ['doctor', '-o', 'acme'], ['disconnect', '--production']]) {
-        const run = await s.sf(['oncehub', ...args]);
-        clean(run);
-        expect(run.exitCode, `${args.join(' ')}: ${run.stderr}`).to.not.equal(10);
-        expect(run.stderr, args.join(' ')).to.include(statePath()).and.include('sf oncehub connect');
-      }
-      expect(readFileSync(statePath(), 'utf8')).to.equal('[1,2]');
-    });
-
-    it('wrong types: doctor warns, no TypeError', async () => {
-      plant(JSON.stringify({ production: { username: 42, orgId: ['x'], mode: {} } }));
-      const run = await s.sf(['oncehub', 'doctor', '-o', 'acme', '--json']);
-      clean(run);
-      expect(run.stdout + run.stderr).to.not.include('TypeError');
-      expect(run.json?.result?.phases, run.stdout).to.be.an('array');
-      expect(run.json?.warnings?.join('\n')).to.include(statePath()).and.include('/production');
-    });
 
     it('invalid JSON: connect keeps it as <name>.corrupt-<UTC time> beside the new one and says so', async () => {
       plant('{"sandbox": {"username": "uat@acme.example",');
@@ -145,19 +115,6 @@ describe('e2e: hostile input and shared machines (issue #15)', function () {
       expect(run.stderr).to.include(kept[0]);
       expect(JSON.parse(readFileSync(statePath(), 'utf8'))).to.have.nested.property('production.username', 'admin@acme.example');
     });
-  });
-
-  it('JUnit stays well-formed with two ]]> in a value from the setup file', async () => {
-    const dir = folder('junit');
-    const config = join(dir, 'setup.json');
-    writeFileSync(config, JSON.stringify({ apiUser: 'x]]><injected/>]]><b>@acme.example' }));
-    const run = await s.sf(['oncehub', 'doctor', '-o', 'acme', '--config', config, '-r', 'junit', '-d', dir]);
-    clean(run);
-    const xml = readFileSync(join(dir, 'oncehub-doctor.xml'), 'utf8');
-    expect(XMLValidator.validate(xml)).to.equal(true);
-    const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as object;
-    expect(JSON.stringify(parsed)).to.not.include('"injected"');
-    expect(JSON.stringify(parsed)).to.include('x]]><injected/>]]><b>@acme.example');
   });
 
   it('a printed fix with apiUser "api@acme.example$(touch canary)", pasted into bash, runs exactly what it shows', async () => {

@@ -1,12 +1,12 @@
 /**
- * `sf oncehub setup-file generate` end to end: generate from an org, then `doctor --config` on the same org shows no
- * failing check in Field validation, Field mapping and Creation rules. JSON and YAML, --json, and never overwriting
- * without --force.
+ * `sf oncehub setup-file generate` end to end: generate from an org into sf's working folder, then `doctor --config`
+ * on the same org shows no failing check in Field validation, Field mapping and Creation rules. YAML, --json and
+ * never overwriting without --force are test/commands/oncehub/setup-file/generate.test.ts; a symlink, a FIFO and two
+ * runs racing for the file are test/e2e/hostile-input.e2e.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { parse } from 'yaml';
 import { scenarios, type OrgBuilder } from '../../emulator/index.js';
 import { type Session, type SfResult, startSession } from './harness.js';
 
@@ -66,42 +66,5 @@ describe('e2e: sf oncehub setup-file generate', function () {
     const phases = await doctorPhases(s, path);
     expect(phases.map((p) => `${p.id}:${p.status}`)).to.deep.equal(['field-validation:warn', 'field-mapping:pass', 'creation-rules:pass']);
     expect(phases[0].checks.find((c) => c.id === 'required-fields')?.status).to.equal('pass');
-  });
-
-  it('on an org with required picklist, number, date and email fields: each gets a value source, YAML by extension', async () => {
-    const s = await open(scenarios.requiredFieldTypes());
-    const run = await generate(s, ['--output-file', 'config/oncehub-setup.yaml']);
-    expect(run.exitCode, run.stderr).to.equal(0);
-    const path = join(s.home, 'config', 'oncehub-setup.yaml');
-    const file = parse(readFileSync(path, 'utf8')) as { fieldValidation: Record<string, unknown>; apiUser?: string };
-    expect(file.fieldValidation).to.deep.equal({
-      'Lead.Region__c': { value: 'Unspecified' },
-      'Lead.Lead_Type__c': { value: 'Inbound' },
-      'Contact.Score__c': { value: 0 },
-      'Account.Billing_Email__c': { value: 'email@example.com' },
-      'Case.Due_Date__c': { from: 'Booking - Meeting time in UTC' },
-    });
-    expect(file.apiUser).to.equal(undefined);
-    expect(run.stdout).to.include('No OnceHub connection is recorded for acme');
-    const phases = await doctorPhases(s, path);
-    expect(phases[0].checks.find((c) => c.id === 'required-fields')?.status).to.equal('pass');
-  });
-
-  it('never overwrites without --force; --json returns the generated content', async () => {
-    const s = await open(scenarios.demo());
-    const path = join(s.home, 'oncehub-setup.json');
-    writeFileSync(path, '{"mode":"standard"}\n');
-    const refused = await generate(s, ['--json']);
-    expect(refused.exitCode).to.equal(1);
-    expect(refused.json?.name).to.equal('FileExistsError');
-    expect(refused.json?.actions?.join(' ')).to.include('--force');
-    expect(s.emulator.log.dataRequests(), 'no request before the refusal').to.have.length(0);
-    expect(readFileSync(path, 'utf8')).to.equal('{"mode":"standard"}\n');
-
-    const forced = await generate(s, ['--force', '--json']);
-    expect(forced.exitCode).to.equal(0);
-    expect(forced.json?.result.path).to.equal(path);
-    expect(forced.json?.result.format).to.equal('json');
-    expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal(forced.json?.result.setupFile);
   });
 });

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
-import { ADMIN_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, scenarios } from '../../../emulator/index.js';
+import { ADMIN_USERNAME, AUDITOR_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, scenarios, SESSION_PERMSET_LABEL } from '../../../emulator/index.js';
 import Doctor, { type DoctorReport } from '../../../src/commands/oncehub/doctor.js';
+import { recordConnection } from '../../../src/lib/connection/state.js';
 import { useRealStateFile } from '../../lib/connection/state-file.js';
 import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
 
@@ -181,6 +182,72 @@ describe('oncehub doctor: each requirement against the emulated org', () => {
       expect(report(run).phases[2].status).to.equal('warn');
     });
 
+    it('an expired assignment grants nothing: the permission set it gave is not held', async () => {
+      await open(scenarios.base().withPackage().withPermsetAssignmentExpired().withEventLayoutFields());
+      const run = await doctor(['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'package-installed': 'pass', 'permset-assigned': 'fail' });
+      expect(check(run, 'permset-assigned').fix).to.equal(`sf oncehub permset assign --target-org acme --on-behalf-of ${ADMIN_USERNAME}`);
+    });
+
+    it("an expired assignment of the API user's access set: Edit Events and object access fail, by an admin", async () => {
+      await open(scenarios.base().apiUserAccessExpired(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)).to.deep.include({ 'user-active': 'pass', 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+    });
+
+    it('a session-based permission set does not count for an API user, and the failure says so', async () => {
+      await open(scenarios.base().apiUserViaSessionBasedPermissionSet(), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(run.exitCode).to.equal(1);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'fail', 'object-access': 'fail' });
+      expect(check(run, 'edit-events').message).to.include(
+        `the permission set "${SESSION_PERMSET_LABEL}" would grant it, but a session-based permission set grants nothing until it is activated in a session`
+      );
+      expect(check(run, 'edit-events').fix).to.match(/^Grant it with a permission set that is not session-based/);
+    });
+
+    it('a permission set group awaiting recalculation is not counted on: its checks warn, naming the group and Status', async () => {
+      await open(scenarios.base().apiUserViaRecalculatingGroup({ status: 'Updating' }), OPS_ADMIN_USERNAME, 'ops');
+      const run = await doctor(['-o', 'ops', '--api-user', ADMIN_USERNAME, '--mode', 'advanced-secure', '--json']);
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'edit-events': 'warn', 'object-access': 'warn' });
+      expect(check(run, 'edit-events').message).to.match(
+        /^Only the permission set group "OnceHub Integration" \(Status Updating\) would grant it, and its permissions are being recalculated/
+      );
+    });
+
+    it('the OnceHub set held only through a group not yet recalculated: permset-assigned warns, exit 0', async () => {
+      await open(scenarios.base().withPackage().withPermsetViaGroup({ status: 'Outdated' }).withEventLayoutFields().withAssignmentRules());
+      const run = await doctor(['-o', 'acme', '--json']);
+      expect(statuses(run)['permset-assigned']).to.equal('warn');
+      expect(check(run, 'permset-assigned').message).to.include('only through the permission set group "OnceHub Users", whose Status is Outdated');
+      expect(run.exitCode).to.equal(0);
+    });
+
+    it('run by a user without Manage Users: user-active warns that frozen could not be checked', async () => {
+      await open(scenarios.base().withSetupAuditor(), AUDITOR_USERNAME, 'audit');
+      const run = await doctor(['-o', 'audit', '--api-user', ADMIN_USERNAME, '--json']);
+      expect(check(run, 'user-active')).to.deep.include({ status: 'warn' });
+      expect(check(run, 'user-active').message).to.equal(
+        `${ADMIN_USERNAME} is active, but whether it is frozen could not be checked: reading UserLogin needs the Manage Users permission, which the user running this check lacks.`
+      );
+      expect(statuses(run)).to.deep.include({ 'api-enabled': 'pass', 'modify-all-data': 'pass' });
+    });
+
+    it("the package's managed Event layout in use, showing both fields: layout-fields passes", async () => {
+      await open(scenarios.base().withPackage().withPermsetAssigned().withManagedEventLayoutInUse());
+      const run = await doctor(['-o', 'acme', '--json']);
+      expect(run.exitCode).to.equal(0);
+      expect(statuses(run)['layout-fields']).to.equal('pass');
+    });
+
+    it('an Event layout whose full name is encoded, lacking the fields: layout-fields warns, naming it as Setup does', async () => {
+      await open(scenarios.base().withPackage().withPermsetAssigned().withEncodedNameEventLayout().withEventLayoutFields('Event Layout'));
+      const run = await doctor(['-o', 'acme', '--json']);
+      expect(statuses(run)['layout-fields']).to.equal('warn');
+      expect(check(run, 'layout-fields').message).to.include('"Event Layout (Sales & Service)"');
+    });
+
     it('assignment rules chosen for Cases without an active Case rule fail creation-rules', async () => {
       await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields());
       const config = join(mkdtempSync(join(tmpdir(), 'doctor-setup-')), 'setup.json');
@@ -209,6 +276,24 @@ describe('oncehub doctor: each requirement against the emulated org', () => {
       expect(statuses(run)).to.deep.include({ 'edit-events': 'pass', 'object-access': 'pass' });
     });
 
+    it('a sandbox is reported as a sandbox and judged against the sandbox connection', async () => {
+      await open(scenarios.base({ sandbox: true }).withPackage().withPermsetAssigned().withEventLayoutFields());
+      await recordConnection({
+        environment: 'sandbox',
+        alias: 'acme',
+        username: ADMIN_USERNAME,
+        userId: String(ctx.emu.org.requireUser(ADMIN_USERNAME).Id),
+        orgId: ctx.emu.org.orgId,
+        instanceUrl: ctx.emu.url,
+        mode: 'standard',
+        connectedAt: '2026-11-20T10:00:00.000Z',
+      });
+      const run = await doctor(['-o', 'acme', '--json']);
+      expect(report(run).org.isSandbox).to.equal(true);
+      expect(check(run, 'recorded-connection')).to.deep.include({ status: 'pass' });
+      expect(check(run, 'recorded-connection').message).to.match(/^The sandbox connection is recorded for admin@acme\.example/);
+    });
+
     it('advanced secure mode with an object missing fails object-access', async () => {
       await open(scenarios.base().withPackage().withPermsetAssigned().withEventLayoutFields().apiUserAdvancedSecure({ missingObjectAccess: 'Case' }));
       const run = await doctor(['-o', 'acme', '--mode', 'advanced-secure', '--json']);
@@ -225,6 +310,12 @@ describe('oncehub doctor: each requirement against the emulated org', () => {
       expect(statuses(run).mapping).to.equal('fail');
       expect(check(run, 'mapping').message).to.include('Lead.Favorite_Color__c does not exist on Lead');
       expect(check(run, 'mapping').fix).to.include('sf sobject describe --sobject Lead --target-org acme');
+    });
+
+    it('the YAML setup file is read the same way as the JSON one', async () => {
+      await open(completed());
+      const run = await doctor(['-o', 'acme', '--config', fixture('valid.yaml'), '--json']);
+      expect(statuses(run)).to.deep.include({ mapping: 'pass', 'creation-rules': 'pass', 'required-fields': 'pass' });
     });
 
     it('read-only field: mapping fails', async () => {

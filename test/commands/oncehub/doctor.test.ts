@@ -124,7 +124,7 @@ describe('oncehub doctor', () => {
       });
       expect(report.progress).to.deep.equal({ done: 1, total: 5 });
       expect(report.summary).to.deep.equal({ pass: 9, warn: 2, fail: 2, skip: 4 });
-      expect(report.org).to.deep.include({ id: ctx.emu.org.orgId, name: 'Acme Corporation', isSandbox: false, edition: 'Enterprise Edition' });
+      expect(report.org).to.deep.equal({ id: ctx.emu.org.orgId, name: 'Acme Corporation', instanceUrl: ctx.emu.url, isSandbox: false, edition: 'Enterprise Edition' });
       expect(report.apiUser).to.deep.equal({ username: ADMIN, id: ctx.emu.org.requireUser(ADMIN).Id });
       expect(process.exitCode).to.equal(1);
     });
@@ -218,6 +218,23 @@ describe('oncehub doctor', () => {
       expect(out).to.include('3 of 5 phases complete');
       expect(out.at(-1)).to.equal(`Wrote the JUnit report to ${join(outputDir, 'oncehub-doctor.xml')}`);
     });
+  });
+
+  it('the JUnit report CI reads: no failure, a warning passes with its text as system-out under its phase', async () => {
+    scenario = completedOrg().withDuplicateRules();
+    await record(API_USER);
+    const outputDir = join(folder, 'results');
+    await doctor(['--target-org', 'acme', '--result-format', 'junit', '--output-dir', outputDir]);
+
+    expect(process.exitCode ?? 0).to.equal(0);
+    const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(
+      await readFile(join(outputDir, 'oncehub-doctor.xml'), 'utf8')
+    ) as { testsuites: { '@_tests': string; '@_failures': string; testsuite: Array<{ testcase: Array<Record<string, unknown>> }> } };
+    expect(xml.testsuites['@_tests']).to.equal('17');
+    expect(xml.testsuites['@_failures']).to.equal('0');
+    const duplicates = xml.testsuites.testsuite.flatMap((suite) => suite.testcase).find((c) => String(c['@_name']).endsWith('(duplicate-rules)'));
+    expect(duplicates?.['@_classname']).to.equal('field-validation');
+    expect(String(duplicates?.['system-out'])).to.match(/^Warning: Active duplicate rules \(2\)/);
   });
 
   it('with --json and --result-format junit writes the file and prints only the JSON', async () => {
@@ -334,6 +351,43 @@ describe('oncehub doctor', () => {
       (await ready()).emu.faults.maintenancePage();
       const err = await failure(['--target-org', 'acme'], ready);
       expect(err.name).to.equal('HtmlPageError');
+    });
+
+    it('malformed JSON in the answers is an SfError pointing at the Salesforce status page, not a report of warnings', async () => {
+      (await ready()).emu.faults.malformedJson({ times: 50 });
+      const err = await failure(['--target-org', 'acme', '--json'], ready);
+      expect(err.name).to.equal('MalformedResponseError');
+      expect(err.actions?.join(' ')).to.include('status.salesforce.com');
+      expect(process.exitCode).to.equal(1);
+    });
+  });
+
+  describe('api-usage, from the Sforce-Limit-Info header of the answers', () => {
+    const apiUsage = (report: DoctorReport): DoctorReport['phases'][number]['checks'][number] =>
+      report.phases.flatMap((p) => p.checks).find((c) => c.id === 'api-usage')!;
+    /** The used count the message gives: one of those the org's answers carried during the run. */
+    const usedIn = (message: string): number => Number(/^(\d+) of 15000/.exec(message)?.[1]);
+
+    it('passes with used / limit, without a request of its own', async () => {
+      scenario = scenarios.demo();
+      const report = await doctor(['--target-org', 'acme', '--json']);
+      const check = apiUsage(report);
+      expect(check.status).to.equal('pass');
+      expect(check.message).to.match(/^\d+ of 15000 daily API requests used \(0 %\)\.$/);
+      // The emulator counts each request against the day's usage, as Salesforce does: 118 before this run.
+      expect(usedIn(check.message)).to.be.within(119, ctx.emu.org.config.limits.dailyApiRequestsUsed);
+      expect(pathsSent(ctx.emu)).to.not.include('/limits');
+    });
+
+    it('warns at 95 % used, naming used / limit and where to see the limits', async () => {
+      scenario = scenarios.nearApiLimit();
+      const report = await doctor(['--target-org', 'acme', '--json']);
+      const check = apiUsage(report);
+      expect(check.status).to.equal('warn');
+      expect(check.message).to.match(/^\d+ of 15000 daily API requests used \(95 %\)/);
+      expect(usedIn(check.message)).to.be.within(14_251, ctx.emu.org.config.limits.dailyApiRequestsUsed);
+      expect(check.fix).to.include('sf org list limits');
+      expect(pathsSent(ctx.emu)).to.not.include('/limits');
     });
   });
 
