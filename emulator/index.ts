@@ -9,7 +9,7 @@
 import { FaultController } from './faults.js';
 import { RequestLog } from './log.js';
 import type { OrgModel } from './model/org.js';
-import { scenarios } from './scenarios.js';
+import { scenarios } from './scenarios/index.js';
 import { exchange, type ExchangeOptions, type Outcome, type RawRequest } from './exchange.js';
 import { listen } from './server.js';
 import { CursorStore, TokenStore, type EmulatorState } from './state.js';
@@ -93,7 +93,7 @@ export function createEmulator(options: Omit<EmulatorOptions, 'port'> & { url?: 
   return { ...facade(state, 0, () => Promise.resolve()), exchange: (req, opts) => exchange(state, req, opts) };
 }
 
-export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject, type GroupStatus } from './scenarios.js';
+export { scenarios, OrgBuilder, type BaseOptions, type PackageOptions, type UserOptions, type SalesObject, type GroupStatus } from './scenarios/index.js';
 export {
   NAMESPACE,
   PERMSET_NAME,
@@ -115,7 +115,7 @@ export {
   AUDITOR_USERNAME,
   AUDITOR_PROFILE,
   EXPIRED_ON,
-} from './scenarios.js';
+} from './scenarios/index.js';
 export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta } from './model/org.js';
 export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';
 export { RequestLog, type LogEntry, type LogFilter, type SubrequestLog } from './log.js';
