@@ -60,6 +60,20 @@ export const scenarios = {
       .withDuplicateRule({ object: 'Lead', developerName: 'Standard_Rule_for_Leads_with_Duplicate_Contacts' })
       .withAssignmentRule('Lead', 'Standard Lead Routing');
   },
+  /**
+   * Every OnceHub step done for `apiUser` (default `api@acme.example`, a System Administrator), an active Lead
+   * assignment rule (`leadRule`, default `Lead Routing`) and a Standard User `rep1@acme.example`.
+   */
+  completed(options: { apiUser?: string; leadRule?: string } = {}): OrgBuilder {
+    const apiUser = options.apiUser ?? 'api@acme.example';
+    return new OrgBuilder()
+      .withApiUser(apiUser)
+      .withPackage()
+      .withPermsetAssigned(apiUser)
+      .withEventLayoutFields()
+      .withAssignmentRule('Lead', options.leadRule)
+      .withUser({ username: 'rep1@acme.example', profile: 'Standard User' });
+  },
   /** The demo org with 95 % of its daily API requests used (14250 of 15000): doctor's api-usage warns. */
   nearApiLimit(options: BaseOptions = {}): OrgBuilder {
     return scenarios.demo(options).withApiUsage(14_250, 15_000);

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { SANDBOX_ADMIN_USERNAME, scenarios, startEmulator } from '../../emulator/index.js';
+import { SCHEMA_ISSUES } from '../../src/lib/compare/diff.js';
 import { REPO_ROOT, startSession } from './harness.js';
 
 type Side = { alias: string; id: string; isSandbox: boolean };
@@ -38,17 +39,7 @@ describe('e2e: sf oncehub compare', function () {
       expect(result.target).to.deep.include({ alias: 'acme', id: session.emulator.org.orgId, isSandbox: false });
       expect(result.checks.find((c) => c.id === 'permset-assigned')?.target).to.equal('fail');
       // The setup file was read: one row per kind of schema difference (the details are the command test's).
-      expect(result.schema.map((d) => d.issue)).to.have.members([
-        'missing',
-        'type',
-        'not-createable',
-        'not-updateable',
-        'picklist-value-missing',
-        'picklist-value-inactive',
-        'newly-required',
-        'validation-rule',
-        'duplicate-rule',
-      ]);
+      expect(result.schema.map((d) => d.issue)).to.have.members([...SCHEMA_ISSUES]);
       expect(session.emulator.log.dataRequests().length + sandbox.log.dataRequests().length, 'requests to both orgs').to.be.at.most(8);
       expect(session.emulator.log.writes().length + sandbox.log.writes().length, 'writes').to.equal(0);
       expect(run.stderr).to.not.match(/\n\s+at .+\(.+:\d+:\d+\)/);

@@ -13,12 +13,13 @@
  *   });
  *   ... await Doctor.run(['--target-org', 'acme']); ctx.emu.log.dataRequests() ...
  */
-import { AuthInfo, ConfigAggregator, Connection, Org, type AuthFields } from '@salesforce/core';
+import { AuthInfo, ConfigAggregator, Connection, Org, type AuthFields, type SfError } from '@salesforce/core';
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
 import { Transport } from '@jsforce/jsforce-node/lib/transport.js';
 import { StreamPromise } from '@jsforce/jsforce-node/lib/util/promise.js';
 import { PassThrough } from 'node:stream';
 import type { SinonStub } from 'sinon';
+import { recordConnection, type ConnectionRecord } from '../../src/lib/connection/state.js';
 import { createEmulator, type DroppedExchange, type InProcessEmulator, type OrgModel } from '../../emulator/index.js';
 
 export type Environment = 'production' | 'sandbox' | 'scratch' | 'unknown';
@@ -235,4 +236,34 @@ export function subrequestsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
 /** The paths of the data requests, without the `/services/data/vNN.0` prefix. */
 export function pathsSent(emu: Pick<InProcessEmulator, 'log'>): string[] {
   return emu.log.dataRequests().map((e) => e.path.replace(/^\/services\/data\/v\d+\.\d+/, ''));
+}
+
+/**
+ * What `sf oncehub connect` records for a login of this context (`username`, default the main login), as if it ran at
+ * 2026-11-20T10:00Z in standard mode under the alias `acme`; `overrides` change any field.
+ */
+export async function recordLogin(ctx: EmulatorContext, overrides: Partial<ConnectionRecord> = {}): Promise<void> {
+  const username = overrides.username ?? ctx.username;
+  const emu = ctx.emulators.get(username) ?? ctx.emu;
+  await recordConnection({
+    environment: emu.org.isSandbox ? 'sandbox' : 'production',
+    alias: 'acme',
+    username,
+    userId: String(emu.org.requireUser(username).Id),
+    orgId: emu.org.orgId,
+    instanceUrl: emu.url,
+    mode: 'standard',
+    connectedAt: '2026-11-20T10:00:00.000Z',
+    ...overrides,
+  });
+}
+
+/** The error a command run rejected with (after sf-plugins-core gave it its exit code); fails when it succeeded. */
+export async function failureOf(run: () => Promise<unknown>): Promise<SfError> {
+  try {
+    await run();
+  } catch (err) {
+    return err as SfError;
+  }
+  throw new Error('the command was expected to fail');
 }

@@ -11,9 +11,8 @@ import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import { ADMIN_USERNAME, AUDITOR_USERNAME, field, OPS_ADMIN_USERNAME, type OrgBuilder, scenarios, SESSION_PERMSET_LABEL } from '../../../emulator/index.js';
 import Doctor, { type DoctorReport } from '../../../src/commands/oncehub/doctor.js';
-import { recordConnection } from '../../../src/lib/connection/state.js';
 import { useRealStateFile } from '../../lib/connection/state-file.js';
-import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
+import { emulatorContext, recordLogin, type EmulatorContext } from '../../support/emulator-context.js';
 
 type Run = { report: DoctorReport; exitCode: number };
 type Check = DoctorReport['phases'][number]['checks'][number];
@@ -278,16 +277,7 @@ describe('oncehub doctor: each requirement against the emulated org', () => {
 
     it('a sandbox is reported as a sandbox and judged against the sandbox connection', async () => {
       await open(scenarios.base({ sandbox: true }).withPackage().withPermsetAssigned().withEventLayoutFields());
-      await recordConnection({
-        environment: 'sandbox',
-        alias: 'acme',
-        username: ADMIN_USERNAME,
-        userId: String(ctx.emu.org.requireUser(ADMIN_USERNAME).Id),
-        orgId: ctx.emu.org.orgId,
-        instanceUrl: ctx.emu.url,
-        mode: 'standard',
-        connectedAt: '2026-11-20T10:00:00.000Z',
-      });
+      await recordLogin(ctx);
       const run = await doctor(['-o', 'acme', '--json']);
       expect(report(run).org.isSandbox).to.equal(true);
       expect(check(run, 'recorded-connection')).to.deep.include({ status: 'pass' });

@@ -18,15 +18,7 @@ const API_USER = 'api@acme.example';
 const freshOrg = (): OrgBuilder => scenarios.base().withDuplicateRule({ object: 'Lead', developerName: 'Standard_Lead_Duplicate_Rule' }).withDuplicateRule({ object: 'Contact', developerName: 'Standard_Contact_Duplicate_Rule' });
 
 /** Every step done for the API user api@acme.example; a Lead assignment rule; rep1@acme.example a Standard User. */
-const completedOrg = (): OrgBuilder =>
-  scenarios
-    .base()
-    .withApiUser(API_USER)
-    .withPackage()
-    .withPermsetAssigned(API_USER)
-    .withEventLayoutFields()
-    .withAssignmentRule('Lead')
-    .withUser({ username: 'rep1@acme.example', profile: 'Standard User' });
+const completedOrg = (): OrgBuilder => scenarios.completed({ apiUser: API_USER });
 
 const statuses = (report: DoctorReport): Record<string, string> =>
   Object.fromEntries(report.phases.flatMap((p) => p.checks.map((c) => [c.id, c.status])));

@@ -8,7 +8,6 @@
  * test/e2e/dropped-connections.e2e.test.ts.
  */
 import { resolve } from 'node:path';
-import type { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { Progress, stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
@@ -28,7 +27,7 @@ import {
   scenarios,
 } from '../../../emulator/index.js';
 import { useRealStateFile } from '../../lib/connection/state-file.js';
-import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
+import { emulatorContext, failureOf, type EmulatorContext } from '../../support/emulator-context.js';
 
 const REST_COMPOSITE = /^\/services\/data\/v[\d.]+\/composite$/;
 const TOOLING_COMPOSITE = /^\/services\/data\/v[\d.]+\/tooling\/composite$/;
@@ -36,15 +35,7 @@ const SOAP = { path: '/services/Soap/m/', method: 'POST' };
 const INSERT = { path: '/composite/sobjects', method: 'POST' };
 const GACK = 'UNKNOWN_EXCEPTION, ErrorId 1234567890-12345 (-123456789)';
 
-/** What a command threw, after sf-plugins-core's catch gave it its exit code (also set on process.exitCode). */
-async function failure(run: () => Promise<unknown>): Promise<SfError> {
-  try {
-    await run();
-  } catch (err) {
-    return err as SfError;
-  }
-  throw new Error('the command was expected to fail');
-}
+const failure = failureOf;
 
 const holdings = (emu: InProcessEmulator, username: string): number => {
   const permset = emu.org.records('PermissionSet').find((p) => p.Name === PERMSET_NAME && p.NamespacePrefix === 'ScheduleOnce');
@@ -240,6 +231,16 @@ describe('dropped connections and hostile answers, per command', () => {
   describe('permset assign: a write is never sent twice', () => {
     const assign = ['--target-org', 'acme', '--json'];
 
+    /** The rerun after a saved insert: the admin is already assigned, nothing is written, one assignment held. */
+    const rerunWritesNothing = async (): Promise<void> => {
+      emu.log.clear();
+      process.exitCode = undefined;
+      const rerun = await PermsetAssign.run(assign);
+      expect(rerun.alreadyAssigned.map((u) => u.username)).to.deep.equal([ADMIN_USERNAME]);
+      expect(emu.log.writes()).to.have.length(0);
+      expect(holdings(emu, ADMIN_USERNAME)).to.equal(1);
+    };
+
     beforeEach(() => open(scenarios.demo()));
 
     it('an insert whose answer is dropped after it was saved: one insert, exit 1, the drop named; a rerun finds it done', async () => {
@@ -257,13 +258,7 @@ describe('dropped connections and hostile answers, per command', () => {
       expect(writes()).to.deep.equal(['POST /services/data/composite/sobjects closeConnection']);
       expect(holdings(emu, ADMIN_USERNAME)).to.equal(1);
 
-      emu.log.clear();
-      process.exitCode = undefined;
-      const rerun = await PermsetAssign.run(assign);
-
-      expect(rerun.alreadyAssigned.map((u) => u.username)).to.deep.equal([ADMIN_USERNAME]);
-      expect(emu.log.writes()).to.have.length(0);
-      expect(holdings(emu, ADMIN_USERNAME)).to.equal(1);
+      await rerunWritesNothing();
     });
 
     it('an insert reset before it was processed: one insert, exit 1, nothing saved', async () => {
@@ -294,13 +289,7 @@ describe('dropped connections and hostile answers, per command', () => {
       expect(emu.log.writes()).to.have.length(1);
       expect(holdings(emu, ADMIN_USERNAME)).to.equal(1);
 
-      emu.log.clear();
-      process.exitCode = undefined;
-      const rerun = await PermsetAssign.run(assign);
-
-      expect(rerun.alreadyAssigned.map((u) => u.username)).to.deep.equal([ADMIN_USERNAME]);
-      expect(emu.log.writes()).to.have.length(0);
-      expect(holdings(emu, ADMIN_USERNAME)).to.equal(1);
+      await rerunWritesNothing();
     });
 
     it('a 500 UNKNOWN_EXCEPTION on its insert: "may or may not have been saved" with the ErrorId, exit 20; the rerun assigns once', async () => {

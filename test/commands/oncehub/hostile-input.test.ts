@@ -7,7 +7,6 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { SfError } from '@salesforce/core';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
@@ -19,16 +18,9 @@ import Status from '../../../src/commands/oncehub/status.js';
 import { forgetStateWarnings, statePath } from '../../../src/lib/connection/state.js';
 import { ADMIN_USERNAME, scenarios } from '../../../emulator/index.js';
 import { rawStateFile, useRealStateFile } from '../../lib/connection/state-file.js';
-import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
+import { emulatorContext, failureOf, type EmulatorContext } from '../../support/emulator-context.js';
 
-async function failure(run: () => Promise<unknown>): Promise<SfError> {
-  try {
-    await run();
-  } catch (err) {
-    return err as SfError;
-  }
-  throw new Error('the command was expected to fail');
-}
+const failure = failureOf;
 
 describe('hostile input, per command (issue #15)', () => {
   const $$ = new TestContext();

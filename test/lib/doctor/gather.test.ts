@@ -12,15 +12,7 @@ import { emulatorContext, pathsSent, type EmulatorContext } from '../../support/
 const API_USER = 'api@acme.example';
 
 /** Every step done for the API user api@acme.example; a Lead assignment rule; rep1@acme.example a Standard User. */
-const completedOrg = (): OrgBuilder =>
-  scenarios
-    .base()
-    .withApiUser(API_USER)
-    .withPackage()
-    .withPermsetAssigned(API_USER)
-    .withEventLayoutFields()
-    .withAssignmentRule('Lead', 'Standard Lead Assignment')
-    .withUser({ username: 'rep1@acme.example', profile: 'Standard User' });
+const completedOrg = (): OrgBuilder => scenarios.completed({ apiUser: API_USER, leadRule: 'Standard Lead Assignment' });
 
 /** The part of a query subrequest's URL that names this query (as the plugin encodes it). */
 const queryOf = (soql: string): string => `/query?q=${encodeURIComponent(soql)}`;

@@ -13,10 +13,9 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import Doctor, { type DoctorReport } from '../../../../src/commands/oncehub/doctor.js';
 import SetupFileGenerate from '../../../../src/commands/oncehub/setup-file/generate.js';
-import { recordConnection } from '../../../../src/lib/connection/state.js';
 import { ADMIN_USERNAME, type OrgBuilder, scenarios } from '../../../../emulator/index.js';
 import { useRealStateFile } from '../../../lib/connection/state-file.js';
-import { emulatorContext, type EmulatorContext } from '../../../support/emulator-context.js';
+import { emulatorContext, recordLogin, type EmulatorContext } from '../../../support/emulator-context.js';
 
 const LATER_PHASES = ['field-validation', 'field-mapping', 'creation-rules'];
 
@@ -52,16 +51,7 @@ describe('oncehub setup-file generate', () => {
 
   it('on the demo org: a JSON file in the current folder from one request, that doctor --config accepts', async () => {
     await open(scenarios.demo());
-    await recordConnection({
-      environment: 'production',
-      alias: 'acme',
-      username: ADMIN_USERNAME,
-      userId: String(ctx.emu.org.requireUser(ADMIN_USERNAME).Id),
-      orgId: ctx.emu.org.orgId,
-      instanceUrl: ctx.emu.url,
-      mode: 'standard',
-      connectedAt: '2026-11-20T10:00:00.000Z',
-    });
+    await recordLogin(ctx);
     const cwd = process.cwd();
     process.chdir(folder);
     try {
