@@ -318,10 +318,10 @@ export class OrgBuilder {
 
   // ---- Event layouts ----------------------------------------------------------------------------
 
-  /** "Event Layout" for System Administrator and "Sales Event Layout" for Standard User. */
-  public withTwoEventLayouts(): this {
-    return this.step('withTwoEventLayouts', () => {
-      const sales = this.w.createLayout('Event', 'Sales Event Layout', salesEventLayout());
+  /** "Event Layout" for System Administrator and `salesName` (default "Sales Event Layout") for Standard User. */
+  public withTwoEventLayouts(salesName = 'Sales Event Layout'): this {
+    return this.step(`withTwoEventLayouts(${salesName})`, () => {
+      const sales = this.w.createLayout('Event', salesName, salesEventLayout());
       const standardUser = this.w.profile('Standard User');
       for (const pl of this.org.where('ProfileLayout', (p) => p.TableEnumOrId === 'Event' && p.ProfileId === standardUser.Id)) {
         this.org.update('ProfileLayout', pl.Id, { LayoutId: sales.Id });

@@ -2,15 +2,14 @@
  * `sf oncehub layout add-fields --source-dir` and doctor's `source-layouts` end to end: the real sf binary with the
  * built plugin, in an sf project folder, against the org emulator. Needs `npm run build` first (npm test does it).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ADMIN_USERNAME, CANCEL_REASON_FIELD, EVENT_STATUS_FIELD, scenarios } from '../../emulator/index.js';
+import { createSfProject, LAYOUTS_FOLDER, type SfProject } from '../support/sf-project.js';
 import { REPO_ROOT, type Session, type SfResult, startSession } from './harness.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'layouts');
-const LAYOUTS = join('force-app', 'main', 'default', 'layouts');
 const SALES = 'Event-Event Layout %28Sales%29.layout-meta.xml';
 const STANDARD = 'Event-Event Layout.layout-meta.xml';
 const SUPPORT = 'Event-Support Event Layout.layout';
@@ -39,42 +38,39 @@ const check = (run: SfResult, id: string): CheckJson => {
 describe('e2e: layouts in source control (--source-dir, doctor source-layouts)', function () {
   this.timeout(600_000);
   let session: Session | undefined;
+  let sf: SfProject;
   let project: string;
 
-  const read = (name: string): string => readFileSync(join(project, LAYOUTS, name), 'utf8');
+  const read = (name: string): string => readFileSync(join(project, LAYOUTS_FOLDER, name), 'utf8');
 
   beforeEach(async () => {
     // Two Event layouts in use: "Event Layout" and "Event Layout (Sales)", whose full name the Metadata API encodes.
     const org = scenarios
       .demo()
-      .withTwoEventLayouts()
-      .tweak('rename Sales Event Layout', (o) => {
-        for (const l of o.where('Layout', (r) => r.Name === 'Sales Event Layout')) o.update('Layout', String(l.Id), { Name: 'Event Layout (Sales)' });
-      })
+      .withTwoEventLayouts('Event Layout (Sales)')
       .build();
     session = await startSession({ org });
     await session.login(ADMIN_USERNAME, 'acme');
-    project = mkdtempSync(join(tmpdir(), 'oncehub-e2e-project-'));
-    mkdirSync(join(project, LAYOUTS), { recursive: true });
-    writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }, null, 2));
-    copyFileSync(join(FIXTURES, SALES), join(project, LAYOUTS, SALES));
-    copyFileSync(join(FIXTURES, SUPPORT), join(project, LAYOUTS, SUPPORT));
+    sf = await createSfProject('oncehub-e2e-project-');
+    project = sf.root;
+    copyFileSync(join(FIXTURES, SALES), join(project, LAYOUTS_FOLDER, SALES));
+    copyFileSync(join(FIXTURES, SUPPORT), join(project, LAYOUTS_FOLDER, SUPPORT));
   });
 
   afterEach(async () => {
     await session?.stop();
     session = undefined;
-    rmSync(project, { recursive: true, force: true });
+    await sf.remove();
   });
 
   it('doctor warns in the project, add-fields edits only the files of layouts in use (added lines only, zero org writes), then doctor passes and a rerun changes nothing', async () => {
     const s = session!;
-    copyFileSync(join(FIXTURES, STANDARD), join(project, LAYOUTS, STANDARD));
+    copyFileSync(join(FIXTURES, STANDARD), join(project, LAYOUTS_FOLDER, STANDARD));
     const before = { sales: read(SALES), standard: read(STANDARD), support: read(SUPPORT) };
 
     const inProject = await s.sf(['oncehub', 'doctor', '-o', 'acme', '--json'], { cwd: project });
     expect(check(inProject, 'source-layouts').status, inProject.stdout).to.equal('warn');
-    expect(check(inProject, 'source-layouts').message).to.include(join(LAYOUTS, STANDARD)).and.include(join(LAYOUTS, SALES));
+    expect(check(inProject, 'source-layouts').message).to.include(join(LAYOUTS_FOLDER, STANDARD)).and.include(join(LAYOUTS_FOLDER, SALES));
     expect(check(inProject, 'source-layouts').fix).to.equal('sf oncehub layout add-fields --target-org acme --source-dir force-app');
     // Outside a project it is skipped: test/e2e/doctor.e2e.test.ts (its summary) and test/lib/installation/source-layouts.test.ts.
 
@@ -84,8 +80,8 @@ describe('e2e: layouts in source control (--source-dir, doctor source-layouts)',
     expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
     expect(run.json?.result).to.deep.equal({
       layouts: [
-        { layout: 'Event Layout', file: join(LAYOUTS, STANDARD), added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] },
-        { layout: 'Event Layout (Sales)', file: join(LAYOUTS, SALES), added: [CANCEL_REASON_FIELD], alreadyPresent: [EVENT_STATUS_FIELD] },
+        { layout: 'Event Layout', file: join(LAYOUTS_FOLDER, STANDARD), added: [EVENT_STATUS_FIELD, CANCEL_REASON_FIELD], alreadyPresent: [] },
+        { layout: 'Event Layout (Sales)', file: join(LAYOUTS_FOLDER, SALES), added: [CANCEL_REASON_FIELD], alreadyPresent: [EVENT_STATUS_FIELD] },
       ],
       notInProject: [],
     });

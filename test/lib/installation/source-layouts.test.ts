@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
@@ -14,6 +14,7 @@ import {
 import { addFieldsToLayoutFile } from '../../../src/lib/installation/layout-file-edit.js';
 import { REPO_ROOT } from '../../e2e/harness.js';
 import { emulatorContext, type EmulatorContext } from '../../support/emulator-context.js';
+import { createSfProject, type SfProject } from '../../support/sf-project.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'layouts');
 
@@ -37,6 +38,7 @@ describe('layouts in source control', () => {
   describe('add-fields --source-dir against the emulated org', () => {
     const $$ = new TestContext();
     let ctx: EmulatorContext;
+    let sf: SfProject;
     let project: string;
     let layouts: string;
 
@@ -44,20 +46,15 @@ describe('layouts in source control', () => {
       // The two Event layouts in use: "Event Layout" and "Event Layout (Sales)" (a name the Metadata API encodes).
       const org = scenarios
         .demo()
-        .withTwoEventLayouts()
-        .tweak('rename Sales Event Layout', (o) => {
-          for (const l of o.where('Layout', (r) => r.Name === 'Sales Event Layout')) o.update('Layout', String(l.Id), { Name: 'Event Layout (Sales)' });
-        })
+        .withTwoEventLayouts('Event Layout (Sales)')
         .build();
       ctx = await emulatorContext($$, org, { username: ADMIN_USERNAME, alias: 'acme' });
-      project = await mkdtemp(join(tmpdir(), 'oncehub-project-'));
-      layouts = join(project, 'force-app', 'main', 'default', 'layouts');
-      await mkdir(layouts, { recursive: true });
-      await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+      sf = await createSfProject();
+      ({ root: project, layouts } = sf);
     });
 
     afterEach(async () => {
-      await rm(project, { recursive: true, force: true });
+      await sf.remove();
     });
 
     it('edits the files of the layouts in use, writes nothing to the org, and lists the layout without a file', async () => {
@@ -121,18 +118,17 @@ describe('layouts in source control', () => {
 
   // No TestContext here: it stubs SfProject's project lookup, which is what this check relies on.
   describe("doctor's source-layouts (files only, no request)", () => {
+    let sf: SfProject;
     let project: string;
     let layouts: string;
 
     beforeEach(async () => {
-      project = await mkdtemp(join(tmpdir(), 'oncehub-project-'));
-      layouts = join(project, 'force-app', 'main', 'default', 'layouts');
-      await mkdir(layouts, { recursive: true });
-      await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+      sf = await createSfProject();
+      ({ root: project, layouts } = sf);
     });
 
     afterEach(async () => {
-      await rm(project, { recursive: true, force: true });
+      await sf.remove();
     });
 
     it("doctor's source-layouts: warns naming the file and the fix, passes once edited, skips outside a project or without files", async () => {
