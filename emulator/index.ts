@@ -120,6 +120,6 @@ export { OrgModel, type SRecord, type OrgConfig, type OrgMessages, type OrgMeta 
 export { Schema, SObjectType, field, str, bool, picklist, ref, type FieldDef, type FieldType } from './model/schema.js';
 export { RequestLog, type LogEntry, type LogFilter, type SubrequestLog } from './log.js';
 export { FaultController, type DropMoment, type DropScope, type FaultHandle, type FaultScope, type FaultName } from './faults.js';
-export { layoutFields, layoutItem, type LayoutMetadata } from './layouts.js';
+export { layoutFields, layoutItem, storedLayout, type LayoutMetadata } from './layouts.js';
 export { checksum, to15, to18 } from './ids.js';
 export type { AnsweredExchange, DroppedExchange, ExchangeOptions, Outcome, RawRequest } from './exchange.js';

@@ -2,6 +2,7 @@
  * Layout `Metadata` as the Tooling API returns it: the Metadata API Layout shape in JSON,
  * including the null-valued keys real responses carry.
  */
+import type { OrgModel } from './model/org.js';
 
 export interface LayoutItem {
   field: string | null;
@@ -163,6 +164,13 @@ export function simpleLayout(fields: string[], relatedLists: string[] = []): Lay
 /** Every field named anywhere in a layout's sections. */
 export function layoutFields(metadata: LayoutMetadata): string[] {
   return metadata.layoutSections.flatMap((s) => s.layoutColumns.flatMap((c) => c.layoutItems.map((i) => i.field).filter((f): f is string => !!f)));
+}
+
+/** A copy of the layout as the org stores it, by its Setup name (an Event layout unless `objectName` says otherwise). */
+export function storedLayout(org: Pick<OrgModel, 'where'>, name: string, objectName = 'Event'): LayoutMetadata {
+  const [layout] = org.where('Layout', (l) => l.TableEnumOrId === objectName && l.Name === name);
+  if (!layout) throw new Error(`no ${objectName} layout named ${name}`);
+  return structuredClone(layout.Metadata) as LayoutMetadata;
 }
 
 /** Characters the Metadata API percent-encodes (as UTF-8 bytes) in the name part of a layout's full name. */

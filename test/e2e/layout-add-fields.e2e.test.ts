@@ -5,20 +5,10 @@
  * in test/commands/oncehub/layout/add-fields.test.ts and test/lib/installation/layout-org.test.ts.
  */
 import { expect } from 'chai';
-import {
-  ADMIN_USERNAME,
-  CANCEL_REASON_FIELD,
-  EVENT_STATUS_FIELD,
-  type Emulator,
-  layoutFields,
-  type LayoutMetadata,
-  type OrgBuilder,
-  scenarios,
-} from '../../emulator/index.js';
+import { ADMIN_USERNAME, CANCEL_REASON_FIELD, EVENT_STATUS_FIELD, type Emulator, layoutFields, type LayoutMetadata, type OrgBuilder, scenarios, storedLayout } from '../../emulator/index.js';
 import { type Session, startSession } from './harness.js';
 
-const eventLayout = (emu: Emulator, name: string): LayoutMetadata =>
-  structuredClone(emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name)[0].Metadata) as LayoutMetadata;
+const eventLayout = (emu: Emulator, name: string): LayoutMetadata => storedLayout(emu.org, name);
 
 /** The layout without the given fields, wherever they are: what must equal the layout as it was before. */
 function without(metadata: LayoutMetadata, fields: string[]): LayoutMetadata {

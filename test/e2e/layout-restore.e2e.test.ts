@@ -8,12 +8,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ADMIN_USERNAME, type Emulator, type LayoutMetadata, scenarios } from '../../emulator/index.js';
+import { ADMIN_USERNAME, type Emulator, type LayoutMetadata, scenarios, storedLayout } from '../../emulator/index.js';
 import { sameMetadata } from '../../src/lib/installation/layout-xml.js';
 import { type Session, startSession } from './harness.js';
 
-const stored = (emu: Emulator, name: string): LayoutMetadata =>
-  structuredClone(emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name)[0].Metadata) as LayoutMetadata;
+const stored = (emu: Emulator, name: string): LayoutMetadata => storedLayout(emu.org, name);
 
 describe('e2e: layout backups and sf oncehub layout restore', function () {
   this.timeout(600_000);

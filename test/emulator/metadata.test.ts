@@ -1,7 +1,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
-import { layoutFields, scenarios, type LayoutMetadata } from '../../emulator/index.js';
+import { layoutFields, scenarios, type LayoutMetadata, storedLayout, type OrgModel } from '../../emulator/index.js';
 import { ADMIN, API_VERSION, connect, raw, rejection, useEmulator, type Rec } from './helpers.js';
 
 const STATUS = 'ScheduleOnce__Event_status__c';
@@ -19,8 +19,7 @@ const read = (conn: Connection, names: string[]): Promise<MetadataLayout[]> =>
 const update = (conn: Connection, layouts: MetadataLayout[]): Promise<SaveResult[]> =>
   conn.metadata.update('Layout', layouts as never);
 
-const stored = (emu: { org: { records(t: string): Rec[] } }, name: string): LayoutMetadata =>
-  emu.org.records('Layout').find((l) => l.Name === name)?.Metadata as LayoutMetadata;
+const stored = (emu: { org: OrgModel }, name: string): LayoutMetadata => storedLayout(emu.org, name);
 
 describe('emulator: SOAP Metadata API (Layout)', () => {
   const ctx = useEmulator(() => ({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
-import { ADMIN_USERNAME, CANCEL_REASON_FIELD, EVENT_STATUS_FIELD, type LayoutMetadata, scenarios } from '../../../emulator/index.js';
+import { ADMIN_USERNAME, CANCEL_REASON_FIELD, EVENT_STATUS_FIELD, type LayoutMetadata, scenarios, storedLayout } from '../../../emulator/index.js';
 import { BACKUP_MANIFEST, backupBeforeWrite, type BackupManifest, readBackup } from '../../../src/lib/installation/backup.js';
 import { addLayoutFields } from '../../../src/lib/installation/layout.js';
 import { fromSourceXml, sameMetadata } from '../../../src/lib/installation/layout-xml.js';
@@ -16,8 +16,7 @@ describe('layout backups and restore', () => {
   let ctx: EmulatorContext;
   let folder: string;
 
-  const stored = (name: string): LayoutMetadata =>
-    ctx.emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name)[0].Metadata as LayoutMetadata;
+  const stored = (name: string): LayoutMetadata => storedLayout(ctx.emu.org, name);
   const setStored = (name: string, metadata: LayoutMetadata): void => {
     const [row] = ctx.emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name);
     ctx.emu.org.update('Layout', String(row.Id), { Metadata: metadata });

@@ -1,6 +1,6 @@
 import { TestContext } from '@salesforce/core/testSetup';
 import { expect } from 'chai';
-import { ADMIN_USERNAME, layoutFields, type LayoutMetadata, scenarios } from '../../../emulator/index.js';
+import { ADMIN_USERNAME, layoutFields, type LayoutMetadata, scenarios, storedLayout } from '../../../emulator/index.js';
 import {
   addLayoutFields,
   type EventLayout,
@@ -18,8 +18,7 @@ const SOAP = '/services/Soap/m/';
 
 type Rec = Record<string, unknown>;
 
-const stored = (ctx: EmulatorContext, name: string): LayoutMetadata =>
-  ctx.emu.org.records('Layout').find((l) => l.Name === name)?.Metadata as LayoutMetadata;
+const stored = (ctx: EmulatorContext, name: string): LayoutMetadata => storedLayout(ctx.emu.org, name);
 
 /** Metadata API calls (SOAP) and all data requests, from the emulator's log. */
 const soapCalls = (ctx: EmulatorContext): number => ctx.emu.log.filter({ api: 'metadata' }).length;

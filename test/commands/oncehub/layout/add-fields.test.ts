@@ -3,7 +3,7 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import LayoutAddFields from '../../../../src/commands/oncehub/layout/add-fields.js';
-import { ADMIN_USERNAME, layoutItem, type LayoutMetadata, type OrgBuilder, PACKAGE_EVENT_FIELDS, scenarios } from '../../../../emulator/index.js';
+import { ADMIN_USERNAME, layoutItem, type LayoutMetadata, type OrgBuilder, PACKAGE_EVENT_FIELDS, scenarios, storedLayout } from '../../../../emulator/index.js';
 import { emulatorContext, type EmulatorContext } from '../../../support/emulator-context.js';
 
 const [STATUS, REASON] = PACKAGE_EVENT_FIELDS;
@@ -55,7 +55,7 @@ describe('oncehub layout add-fields', () => {
     return ctx;
   };
   /** A layout's Metadata as the org keeps it (a copy). */
-  const stored = (name: string): LayoutMetadata => structuredClone(ctx.emu.org.records('Layout').find((l) => l.Name === name)?.Metadata) as LayoutMetadata;
+  const stored = (name: string): LayoutMetadata => storedLayout(ctx.emu.org, name);
   const sections = (name: string): Section[] => stored(name).layoutSections;
   /** Data requests: REST/Tooling paths, SOAP calls as `readMetadata` / `updateMetadata` / `listMetadata`. */
   const sent = (): string[] =>

@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import LayoutAddFields from '../../../../src/commands/oncehub/layout/add-fields.js';
 import LayoutRestore from '../../../../src/commands/oncehub/layout/restore.js';
 import { sameMetadata } from '../../../../src/lib/installation/layout-xml.js';
-import { ADMIN_USERNAME, type LayoutMetadata, SANDBOX_ADMIN_USERNAME, scenarios } from '../../../../emulator/index.js';
+import { ADMIN_USERNAME, type LayoutMetadata, SANDBOX_ADMIN_USERNAME, scenarios, storedLayout } from '../../../../emulator/index.js';
 import { emulatorContext, type EmulatorContext } from '../../../support/emulator-context.js';
 
 describe('oncehub layout restore', () => {
@@ -22,8 +22,7 @@ describe('oncehub layout restore', () => {
   let ctx: EmulatorContext;
   let ux: ReturnType<typeof stubSfCommandUx>;
 
-  const stored = (name: string): LayoutMetadata =>
-    structuredClone(ctx.emu.org.where('Layout', (l) => l.TableEnumOrId === 'Event' && l.Name === name)[0].Metadata) as LayoutMetadata;
+  const stored = (name: string): LayoutMetadata => storedLayout(ctx.emu.org, name);
 
   /** add-fields as a user runs it first; returns the backup folder it names. */
   async function addFields(...more: string[]): Promise<string> {
